@@ -1,0 +1,44 @@
+# `make run` serves the demo board; `make test` runs the whole suite.
+# Both set up what they need first, on a fresh machine with Python 3.11+.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+
+.PHONY: run test install system-deps browser-deps messages lint format
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed system-deps
+
+# gettext compiles the translations; apt-get runs only where it is missing.
+system-deps:
+	@command -v msgfmt >/dev/null || (apt-get update -qq && apt-get install -y -qq gettext)
+
+browser-deps:
+	@test -x /usr/bin/chromium || (apt-get update -qq && apt-get install -y -qq chromium)
+
+messages: install
+	DEBUG=True $(PY) manage.py compilemessages --ignore=.venv --verbosity 0
+
+run: messages
+	DEBUG=True $(PY) manage.py migrate --noinput
+	DEBUG=True $(PY) manage.py load_demo
+	DEBUG=True $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: export SECRET_KEY = test-only-secret-key-not-for-production
+test: export SECURE_SSL_REDIRECT = False
+test: messages browser-deps
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) -m pytest
+
+lint: install
+	$(PY) -m ruff check --fix .
+	$(PY) -m ruff format .

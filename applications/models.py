@@ -1,0 +1,1 @@
+# Applications, their documents and the pipeline arrive with the application forms.

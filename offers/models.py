@@ -1,0 +1,827 @@
+import re
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models, transaction
+from django.db.models import Q, Sum
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from offers.images import WebImageField
+from offers.markdown import render_markdown
+
+
+class Country(models.TextChoices):
+    BELGIUM = "BE", _("Belgium")
+    FRANCE = "FR", _("France")
+    LUXEMBOURG = "LU", _("Luxembourg")
+    NETHERLANDS = "NL", _("Netherlands")
+    GERMANY = "DE", _("Germany")
+
+
+class Language(models.TextChoices):
+    FRENCH = "fr", _("French")
+    DUTCH = "nl", _("Dutch")
+    ENGLISH = "en", _("English")
+    GERMAN = "de", _("German")
+
+
+def unique_slug(model, text: str, max_length: int = 80) -> str:
+    """A slug for `text` that no row of `model` uses yet."""
+    base = slugify(text)[:max_length].strip("-") or "item"
+    slug, counter = base, 2
+    while model.objects.filter(slug=slug).exists():
+        suffix = f"-{counter}"
+        slug = base[: max_length - len(suffix)] + suffix
+        counter += 1
+    return slug
+
+
+hex_colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Use a colour such as #1a7f37."))
+
+
+def relative_luminance(hex_value: str) -> float:
+    def channel(component: str) -> float:
+        c = int(component, 16) / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(hex_value[i : i + 2]) for i in (1, 3, 5))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast_with_white(hex_value: str) -> float:
+    return 1.05 / (relative_luminance(hex_value) + 0.05)
+
+
+class Organisation(models.Model):
+    """The employer and the tenant: each recruiter works for one or more of these."""
+
+    class Kind(models.TextChoices):
+        PARTY = "party", _("Political party")
+        YOUTH_WING = "youth", _("Youth wing")
+        FOUNDATION = "foundation", _("Foundation or study centre")
+        POLITICAL_GROUP = "group", _("Political group (own payroll)")
+        OTHER = "other", _("Other organisation")
+
+    name = models.CharField(_("name"), max_length=150)
+    short_name = models.CharField(_("short name"), max_length=40, blank=True)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.PARTY)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent organisation"),
+        help_text=_("For a youth wing or a foundation: the party it belongs to."),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    country = models.CharField(_("country"), max_length=2, choices=Country.choices)
+    website = models.URLField(_("website"), blank=True)
+    logo = WebImageField(_("logo"), upload_to="logos/", blank=True, max_size=(400, 400), keep_transparency=True)
+    accent_colour = models.CharField(
+        _("accent colour"),
+        max_length=7,
+        blank=True,
+        validators=[hex_colour],
+        help_text=_("Used on the organisation's pages; it must be dark enough for white text (contrast 4.5:1)."),
+    )
+    presentation = models.TextField(_("presentation"), blank=True, help_text=_("Markdown."))
+    working_with_us = models.TextField(_("working with us"), blank=True, help_text=_("Markdown."))
+    candidate_expectations = models.TextField(_("what we expect from candidates"), blank=True, help_text=_("Markdown."))
+    accepts_spontaneous_applications = models.BooleanField(_("accepts spontaneous applications"), default=False)
+    accepts_internship_requests = models.BooleanField(_("accepts internship requests"), default=False)
+    applications_email = models.EmailField(
+        _("address for applications"),
+        blank=True,
+        help_text=_("Where spontaneous applications and internship requests are sent."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("offers:organisation", args=[self.slug])
+
+    @property
+    def display_name(self) -> str:
+        return self.short_name or self.name
+
+    def clean(self):
+        if self.accent_colour and not hex_colour.regex.match(self.accent_colour):
+            return  # the field validator reports it
+        if self.accent_colour and contrast_with_white(self.accent_colour) < 4.5:
+            raise ValidationError(
+                {"accent_colour": _("This colour is too light: white text on it would be hard to read.")}
+            )
+        if self.parent_id and self.parent_id == self.pk:
+            raise ValidationError({"parent": _("An organisation cannot be its own parent.")})
+
+    def presentation_html(self):
+        return render_markdown(self.presentation)
+
+    def working_with_us_html(self):
+        return render_markdown(self.working_with_us)
+
+    def candidate_expectations_html(self):
+        return render_markdown(self.candidate_expectations)
+
+
+class Membership(models.Model):
+    """A staff user working for an organisation, with their role there."""
+
+    class Role(models.TextChoices):
+        RECRUITER = "recruiter", _("Recruiter")
+        ADMIN = "admin", _("Organisation admin")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.RECRUITER)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation"], name="offers_membership_no_duplicates"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.organisation} ({self.get_role_display()})"
+
+
+def organisations_of(user):
+    """The organisations whose data `user` may see in the staff admin."""
+    if user.is_superuser:
+        return Organisation.objects.all()
+    if not (user.is_active and user.is_staff):
+        return Organisation.objects.none()
+    return Organisation.objects.filter(memberships__user=user)
+
+
+class Institution(models.Model):
+    """An assembly where political groups sit: a council, a parliament."""
+
+    class Level(models.TextChoices):
+        MUNICIPAL = "municipal", _("Municipal")
+        PROVINCIAL = "provincial", _("Provincial or departmental")
+        REGIONAL = "regional", _("Regional or community")
+        NATIONAL = "national", _("National or federal")
+        EUROPEAN = "european", _("European")
+
+    name = models.CharField(_("name"), max_length=150)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    level = models.CharField(_("level"), max_length=12, choices=Level.choices)
+    country = models.CharField(_("country"), max_length=2, choices=Country.choices)
+    region = models.CharField(_("region"), max_length=100, blank=True)
+    seat = models.CharField(
+        _("seat"), max_length=150, blank=True, help_text=_("Building and city, e.g. Hôtel de Région, Nantes.")
+    )
+    website = models.URLField(_("website"), blank=True)
+    term_started_on = models.DateField(_("current term started on"), null=True, blank=True)
+    term_ends_year = models.PositiveSmallIntegerField(
+        _("current term ends in"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1990), MaxValueValidator(2100)],
+        help_text=_("The year of the next election; contracts tied to the legislature end then."),
+    )
+
+    class Meta:
+        verbose_name = _("institution")
+        verbose_name_plural = _("institutions")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class PoliticalGroup(models.Model):
+    """A group of elected members in one institution, possibly from several parties."""
+
+    name = models.CharField(_("name"), max_length=150)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    institution = models.ForeignKey(
+        Institution, verbose_name=_("institution"), on_delete=models.PROTECT, related_name="groups"
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("administered by"),
+        help_text=_("The organisation whose recruiters manage this group's offers."),
+        on_delete=models.PROTECT,
+        related_name="administered_groups",
+    )
+    president = models.CharField(_("president"), max_length=150, blank=True)
+    seats = models.PositiveSmallIntegerField(_("elected members"))
+    description = models.TextField(_("description"), blank=True, help_text=_("Markdown."))
+    website = models.URLField(_("website"), blank=True)
+    parties = models.ManyToManyField(
+        Organisation, through="GroupComposition", related_name="member_of_groups", blank=True
+    )
+
+    class Meta:
+        verbose_name = _("political group")
+        verbose_name_plural = _("political groups")
+        ordering = ["name"]
+
+    def __str__(self):
+        return f"{self.name} ({self.institution})"
+
+    def get_absolute_url(self):
+        return reverse("offers:group", args=[self.slug])
+
+    def description_html(self):
+        return render_markdown(self.description)
+
+    def composition_summary(self) -> str:
+        """'14 elected members from 3 parties': from prefetched `composition`."""
+        party_count = sum(1 for part in self.composition.all() if part.party_id)
+        members = ngettext("%(n)d elected member", "%(n)d elected members", self.seats) % {"n": self.seats}
+        if not party_count:
+            return members
+        parties = ngettext("from %(n)d party", "from %(n)d parties", party_count) % {"n": party_count}
+        return f"{members} {parties}"
+
+    def clean(self):
+        super().clean()
+        if self.pk and self.seats is not None:
+            known = self.composition.aggregate(total=Sum("seats"))["total"] or 0
+            if known > self.seats:
+                raise ValidationError({"seats": _("The parties' seats add up to more than the group's members.")})
+
+
+class GroupComposition(models.Model):
+    """How many of a group's seats a party holds; no party means non-affiliated members."""
+
+    group = models.ForeignKey(PoliticalGroup, on_delete=models.CASCADE, related_name="composition")
+    party = models.ForeignKey(
+        Organisation,
+        verbose_name=_("party"),
+        help_text=_("Leave empty for non-affiliated members."),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="group_seats",
+    )
+    seats = models.PositiveSmallIntegerField(_("seats"), null=True, blank=True, help_text=_("Empty if unknown."))
+
+    class Meta:
+        verbose_name = _("party in the group")
+        verbose_name_plural = _("composition")
+        ordering = ["-seats", "party__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["group", "party"], name="offers_composition_one_row_per_party"),
+            models.UniqueConstraint(
+                fields=["group"], condition=Q(party__isnull=True), name="offers_composition_one_non_affiliated_row"
+            ),
+        ]
+
+    def __str__(self):
+        who = self.party.display_name if self.party_id else _("Non-affiliated")
+        return f"{who}: {self.seats if self.seats is not None else '?'}"
+
+
+class OfferQuerySet(models.QuerySet):
+    def published(self):
+        """The one public-visibility rule: published (or scheduled) offers whose
+        publication time has come, and closed ones, which stay readable."""
+        return self.filter(
+            status__in=[Offer.Status.SCHEDULED, Offer.Status.PUBLISHED, Offer.Status.CLOSED],
+            published_at__lte=timezone.now(),
+        )
+
+    def open(self):
+        """Public offers that still take applications: not closed, deadline not passed."""
+        return self.published().filter(
+            status__in=[Offer.Status.SCHEDULED, Offer.Status.PUBLISHED],
+            deadline__gt=timezone.now(),
+        )
+
+    def closing_within(self, days: int):
+        return self.open().filter(deadline__lte=timezone.now() + timedelta(days=days))
+
+    def for_user(self, user):
+        """The one staff-visibility rule: offers of the user's organisations."""
+        return self.filter(organisation__in=organisations_of(user))
+
+    def for_organisation_page(self, organisation):
+        """Offers of the organisation and of the groups it has members in."""
+        return self.filter(Q(organisation=organisation) | Q(group__composition__party=organisation)).distinct()
+
+    def with_card_data(self):
+        return self.select_related("organisation", "group__institution").prefetch_related("places")
+
+
+# Pay described only by such words is no pay information (EU Directive 2023/970).
+VAGUE_PAY = re.compile(
+    r"competiti|attracti|negotia|n[ée]gocia|selon (le )?profil|according to (profile|experience)"
+    r"|to be (discussed|agreed)|[àa] discuter|marktconform|competitief|bespreekbaar|nader te bepalen",
+    re.IGNORECASE,
+)
+
+
+class Offer(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SCHEDULED = "scheduled", _("Scheduled")
+        PUBLISHED = "published", _("Published")
+        CLOSED = "closed", _("Closed")
+        ARCHIVED = "archived", _("Archived")
+
+    class ContractType(models.TextChoices):
+        PERMANENT = "permanent", _("Permanent contract")
+        FIXED_TERM = "fixed_term", _("Fixed-term contract")
+        INTERNSHIP = "internship", _("Internship")
+        APPRENTICESHIP = "apprenticeship", _("Apprenticeship")
+        VOLUNTEER = "volunteer", _("Volunteer")
+        FREELANCE = "freelance", _("Freelance")
+
+    class WorkingTime(models.TextChoices):
+        FULL_TIME = "full_time", _("Full time")
+        PART_TIME = "part_time", _("Part time")
+
+    class RemotePolicy(models.TextChoices):
+        ON_SITE = "on_site", _("On site")
+        PARTIAL = "partial", _("Partly remote")
+        FULL = "full", _("Fully remote")
+
+    class Travel(models.TextChoices):
+        NONE = "none", _("No travel")
+        OCCASIONAL = "occasional", _("Occasional travel")
+        FREQUENT = "frequent", _("Frequent travel")
+
+    class StartPrecision(models.TextChoices):
+        DAY = "day", _("On this day")
+        MONTH = "month", _("In this month")
+        ASAP = "asap", _("As soon as possible")
+
+    class PayPeriod(models.TextChoices):
+        HOUR = "hour", _("per hour")
+        MONTH = "month", _("per month")
+        YEAR = "year", _("per year")
+
+    class PayBasis(models.TextChoices):
+        GROSS = "gross", _("gross")
+        NET = "net", _("net")
+
+    class ApplyMethod(models.TextChoices):
+        BOARD = "board", _("The board's application form")
+        EMAIL = "email", _("By e-mail")
+        EXTERNAL = "external", _("On another website")
+
+    # What and who
+    title = models.CharField(
+        _("title"), max_length=200, help_text=_("As written, inclusive forms included (chargé·e, h/f/x).")
+    )
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="offers"
+    )
+    group = models.ForeignKey(
+        PoliticalGroup,
+        verbose_name=_("recruiting group"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="offers",
+    )
+    employer_of_record = models.CharField(
+        _("employer of record"),
+        max_length=200,
+        blank=True,
+        help_text=_("Who signs the contract, when it is not the organisation (e.g. the council, for group staff)."),
+    )
+    reporting_line = models.CharField(_("reports to"), max_length=200, blank=True)
+    language = models.CharField(
+        _("language of the offer"), max_length=2, choices=Language.choices, default=Language.FRENCH
+    )
+
+    # Contract
+    contract_type = models.CharField(_("contract"), max_length=16, choices=ContractType.choices)
+    contract_detail = models.CharField(
+        _("contract detail"),
+        max_length=200,
+        blank=True,
+        help_text=_("e.g. group staff contract, internship agreement."),
+    )
+    working_time = models.CharField(
+        _("working time"), max_length=10, choices=WorkingTime.choices, default=WorkingTime.FULL_TIME
+    )
+    working_time_percent = models.PositiveSmallIntegerField(
+        _("share of full time (%)"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(99)]
+    )
+    duration = models.CharField(_("duration"), max_length=100, blank=True, help_text=_("e.g. 4 to 6 months."))
+    start_date = models.DateField(_("start"), null=True, blank=True)
+    start_precision = models.CharField(
+        _("start precision"), max_length=5, choices=StartPrecision.choices, default=StartPrecision.DAY
+    )
+    start_note = models.CharField(
+        _("start detail"), max_length=150, blank=True, help_text=_("e.g. January or February.")
+    )
+    end_date = models.DateField(_("end"), null=True, blank=True)
+    ends_with_term = models.BooleanField(
+        _("ends with the legislature"),
+        default=False,
+        help_text=_("The contract ends with the mandate or the legislature."),
+    )
+
+    # Where
+    travel = models.CharField(_("travel"), max_length=10, choices=Travel.choices, default=Travel.NONE)
+    travel_detail = models.CharField(_("travel detail"), max_length=200, blank=True)
+    remote_policy = models.CharField(
+        _("remote work"), max_length=8, choices=RemotePolicy.choices, default=RemotePolicy.ON_SITE
+    )
+    remote_days_per_week = models.DecimalField(
+        _("remote days per week"), max_digits=2, decimal_places=1, null=True, blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(5)],
+    )  # fmt: skip
+    remote_detail = models.CharField(_("presence and remote detail"), max_length=300, blank=True)
+
+    # Sections (Markdown)
+    context = models.TextField(_("context"), blank=True, help_text=_("Markdown."))
+    missions = models.TextField(_("missions"), blank=True, help_text=_("Markdown."))
+    profile = models.TextField(_("profile"), blank=True, help_text=_("Markdown."))
+    what_we_offer = models.TextField(_("what we offer"), blank=True, help_text=_("Markdown."))
+
+    # Pay
+    pay_min = models.DecimalField(_("pay from"), max_digits=9, decimal_places=2, null=True, blank=True)
+    pay_max = models.DecimalField(_("pay up to"), max_digits=9, decimal_places=2, null=True, blank=True)
+    pay_currency = models.CharField(_("currency"), max_length=3, default="EUR")
+    pay_period = models.CharField(_("pay period"), max_length=5, choices=PayPeriod.choices, default=PayPeriod.MONTH)
+    pay_basis = models.CharField(_("gross or net"), max_length=5, choices=PayBasis.choices, default=PayBasis.GROSS)
+    pay_scale = models.CharField(
+        _("pay scale or grade"), max_length=200, blank=True, help_text=_("e.g. the Chamber's scales, grade A1.")
+    )
+    pay_note = models.CharField(_("pay detail"), max_length=300, blank=True)
+
+    # Selection calendar
+    deadline = models.DateTimeField(_("application deadline"), null=True, blank=True)
+    shortlist_on = models.DateField(_("shortlisting"), null=True, blank=True)
+    written_test_from = models.DateField(_("written test from"), null=True, blank=True)
+    written_test_to = models.DateField(_("written test until"), null=True, blank=True)
+    written_test_note = models.CharField(_("written test detail"), max_length=200, blank=True)
+    interviews_from = models.DateField(_("interviews from"), null=True, blank=True)
+    interviews_to = models.DateField(_("interviews until"), null=True, blank=True)
+    interviews_note = models.CharField(_("interviews detail"), max_length=200, blank=True)
+
+    # How to apply and whom to ask
+    apply_method = models.CharField(
+        _("how to apply"), max_length=8, choices=ApplyMethod.choices, default=ApplyMethod.BOARD
+    )
+    apply_email = models.EmailField(_("application e-mail"), blank=True)
+    apply_url = models.URLField(_("application page"), blank=True)
+    asks_for_cv = models.BooleanField(_("CV asked"), default=True)
+    asks_for_letter = models.BooleanField(_("cover letter asked"), default=True)
+    other_documents = models.CharField(_("other documents asked"), max_length=200, blank=True)
+    contact_name = models.CharField(_("contact person"), max_length=150, blank=True)
+    contact_role = models.CharField(_("contact's role"), max_length=150, blank=True)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+
+    # Publication
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(_("publication time"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = OfferQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("offer")
+        verbose_name_plural = _("offers")
+        ordering = ["-published_at", "-pk"]
+        indexes = [
+            models.Index(fields=["status", "published_at"], name="offers_offer_visibility"),
+            models.Index(fields=["deadline"], name="offers_offer_deadline"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(pay_min__isnull=True) | Q(pay_max__isnull=True) | Q(pay_min__lte=models.F("pay_max")),
+                name="offers_offer_pay_min_lte_max",
+            ),
+            models.CheckConstraint(
+                condition=(Q(pay_min__isnull=True) | Q(pay_min__gte=0)) & (Q(pay_max__isnull=True) | Q(pay_max__gte=0)),
+                name="offers_offer_pay_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(working_time="full_time") | Q(working_time_percent__isnull=False),
+                name="offers_offer_part_time_has_share",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["scheduled", "published", "closed"]) | Q(published_at__isnull=False),
+                name="offers_offer_published_has_time",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("offers:detail", args=[self.slug])
+
+    # Reading
+
+    @property
+    def is_open(self) -> bool:
+        """Takes applications now: published, its time come, deadline not passed."""
+        now = timezone.now()
+        return (
+            self.status in (self.Status.SCHEDULED, self.Status.PUBLISHED)
+            and self.published_at is not None
+            and self.published_at <= now
+            and self.deadline is not None
+            and self.deadline > now
+        )
+
+    @property
+    def is_live(self) -> bool:
+        """Visible on the public site (open or closed)."""
+        return (
+            self.status in (self.Status.SCHEDULED, self.Status.PUBLISHED, self.Status.CLOSED)
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def effective_status(self) -> str:
+        """The status as the public sees it now, deadlines and schedules applied."""
+        if self.status == self.Status.SCHEDULED and self.is_live:
+            return self.Status.PUBLISHED if self.is_open else self.Status.CLOSED
+        if self.status == self.Status.PUBLISHED and not self.is_open:
+            return self.Status.CLOSED
+        return self.status
+
+    def get_effective_status_display(self) -> str:
+        return self.Status(self.effective_status).label
+
+    @property
+    def days_left(self) -> int | None:
+        if not self.deadline:
+            return None
+        return (timezone.localdate(self.deadline) - timezone.localdate()).days
+
+    @property
+    def is_internship(self) -> bool:
+        return self.contract_type == self.ContractType.INTERNSHIP
+
+    @property
+    def has_pay(self) -> bool:
+        return self.pay_min is not None or self.pay_max is not None or bool(self.pay_scale.strip())
+
+    def sections(self) -> list[tuple[str, str]]:
+        """(heading, sanitised HTML) of each section that has content."""
+        fields = ("context", "missions", "profile", "what_we_offer")
+        return [
+            (self._meta.get_field(name).verbose_name, render_markdown(getattr(self, name)))
+            for name in fields
+            if getattr(self, name).strip()
+        ]
+
+    def places_display(self) -> str:
+        return " / ".join(place.locality for place in self.places.all())
+
+    # Validation
+
+    def clean(self):
+        errors = {}
+        if self.pay_min is not None and self.pay_max is not None and self.pay_min > self.pay_max:
+            errors["pay_max"] = _("The upper end of the pay must not be below its lower end.")
+        if self.pay_scale and VAGUE_PAY.search(self.pay_scale):
+            errors["pay_scale"] = _(
+                "Name the pay scale or grade itself; words such as “competitive” or “according to profile” "
+                "are no pay information."
+            )
+        if self.working_time == self.WorkingTime.PART_TIME and not self.working_time_percent:
+            errors["working_time_percent"] = _("Say what share of full time this part-time job is.")
+        if self.working_time == self.WorkingTime.FULL_TIME and self.working_time_percent:
+            errors["working_time_percent"] = _("A full-time job has no share; choose part time.")
+        for start, end, message in (
+            ("written_test_from", "written_test_to", _("The written test cannot end before it starts.")),
+            ("interviews_from", "interviews_to", _("The interviews cannot end before they start.")),
+            ("start_date", "end_date", _("The contract cannot end before it starts.")),
+        ):
+            if getattr(self, start) and getattr(self, end) and getattr(self, end) < getattr(self, start):
+                errors[end] = message
+        if self.apply_method == self.ApplyMethod.EMAIL and not self.apply_email:
+            errors["apply_email"] = _("Give the address applications are sent to.")
+        if self.apply_method == self.ApplyMethod.EXTERNAL and not self.apply_url:
+            errors["apply_url"] = _("Give the page where candidates apply.")
+        if self.group_id and self.organisation_id and self.group.organisation_id != self.organisation_id:
+            errors["group"] = _("This group is administered by another organisation.")
+        if self.ends_with_term and not self.group_id:
+            errors["ends_with_term"] = _("Only a group's offer can end with the legislature; choose the group.")
+        if errors:
+            raise ValidationError(errors)
+
+    def publication_problems(self) -> list[str]:
+        """What stops this offer from being published, in words for its author."""
+        problems = []
+        if not self.has_pay:
+            problems.append(
+                _("State the pay: a range, a pay scale or grade, or the internship stipend (EU pay transparency).")
+            )
+        elif self.pay_scale and VAGUE_PAY.search(self.pay_scale):
+            problems.append(_("The pay scale is too vague to publish."))
+        if not self.deadline:
+            problems.append(_("Set an application deadline."))
+        elif self.deadline <= timezone.now():
+            problems.append(_("The application deadline has passed."))
+        if self.pk and not self.places.exists():
+            problems.append(_("Add at least one place of work."))
+        if not (self.missions.strip() or self.context.strip()):
+            problems.append(_("Describe the job (context or missions)."))
+        return problems
+
+    # State changes
+
+    def publish(self, at=None):
+        """Publish now, or schedule for `at` if it lies in the future."""
+        problems = self.publication_problems()
+        if problems:
+            raise ValidationError(problems)
+        now = timezone.now()
+        self.published_at = at or now
+        self.status = self.Status.SCHEDULED if self.published_at > now else self.Status.PUBLISHED
+        self.closed_at = None
+        self.save(update_fields=["status", "published_at", "closed_at", "updated_at"])
+
+    def close(self):
+        """Stop taking applications; the page stays readable."""
+        if self.status not in (self.Status.SCHEDULED, self.Status.PUBLISHED):
+            raise ValidationError(_("Only a published or scheduled offer can be closed."))
+        self.status = self.Status.CLOSED
+        self.closed_at = timezone.now()
+        self.save(update_fields=["status", "closed_at", "updated_at"])
+
+    def reopen(self):
+        """Take applications again; the deadline must lie ahead."""
+        if self.status != self.Status.CLOSED:
+            raise ValidationError(_("Only a closed offer can be reopened."))
+        if not self.deadline or self.deadline <= timezone.now():
+            raise ValidationError(_("Move the deadline into the future before reopening."))
+        self.status = self.Status.PUBLISHED
+        self.closed_at = None
+        self.save(update_fields=["status", "closed_at", "updated_at"])
+
+    def archive(self):
+        """Take the offer off the public site for good."""
+        self.status = self.Status.ARCHIVED
+        self.save(update_fields=["status", "updated_at"])
+
+    @transaction.atomic
+    def duplicate(self) -> "Offer":
+        """A new draft with the same content, places, languages and benefits."""
+        places, languages, benefits = list(self.places.all()), list(self.languages.all()), list(self.benefits.all())
+        copy = Offer.objects.get(pk=self.pk)
+        copy.pk = None
+        copy.title = _("%(title)s (copy)") % {"title": self.title}
+        copy.slug = unique_slug(Offer, self.title, max_length=100)
+        copy.status = self.Status.DRAFT
+        copy.published_at = None
+        copy.closed_at = None
+        copy.save()
+        for related in (*places, *languages, *benefits):
+            related.pk = None
+            related.offer = copy
+            related.save()
+        return copy
+
+
+class Place(models.Model):
+    """A place of work of an offer: the seat, a constituency office…"""
+
+    class Kind(models.TextChoices):
+        SEAT = "seat", _("Seat")
+        CONSTITUENCY = "constituency", _("Constituency office")
+        OFFICE = "office", _("Office")
+
+    offer = models.ForeignKey(Offer, on_delete=models.CASCADE, related_name="places")
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.SEAT)
+    name = models.CharField(_("building"), max_length=150, blank=True, help_text=_("e.g. Hôtel de Région."))
+    street_address = models.CharField(_("street address"), max_length=200, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=10, blank=True)
+    locality = models.CharField(_("city"), max_length=100)
+    region = models.CharField(_("region"), max_length=100, blank=True)
+    country = models.CharField(_("country"), max_length=2, choices=Country.choices)
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("place of work")
+        verbose_name_plural = _("places of work")
+        ordering = ["position", "pk"]
+        indexes = [models.Index(fields=["locality"], name="offers_place_locality")]
+
+    def __str__(self):
+        return f"{self.name}, {self.locality}" if self.name else self.locality
+
+
+class RequiredLanguage(models.Model):
+    class Level(models.TextChoices):
+        A1 = "A1", "A1"
+        A2 = "A2", "A2"
+        B1 = "B1", "B1"
+        B2 = "B2", "B2"
+        C1 = "C1", "C1"
+        C2 = "C2", "C2"
+        NATIVE = "native", _("Native or bilingual")
+
+    offer = models.ForeignKey(Offer, on_delete=models.CASCADE, related_name="languages")
+    language = models.CharField(_("language"), max_length=2, choices=Language.choices)
+    level = models.CharField(_("CEFR level"), max_length=6, choices=Level.choices)
+    skills = models.CharField(_("skills"), max_length=150, blank=True, help_text=_("e.g. written and listening."))
+
+    class Meta:
+        verbose_name = _("required language")
+        verbose_name_plural = _("required languages")
+        constraints = [
+            models.UniqueConstraint(fields=["offer", "language"], name="offers_language_once_per_offer"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_language_display()} {self.get_level_display()}"
+
+
+class Benefit(models.Model):
+    """A benefit counted as pay (meal vouchers, 13th month…) or a work condition."""
+
+    class Kind(models.TextChoices):
+        MEAL_VOUCHERS = "meal_vouchers", _("Meal vouchers")
+        THIRTEENTH_MONTH = "13th_month", _("13th month")
+        HOLIDAY_PAY = "holiday_pay", _("Holiday pay")
+        TRANSPORT = "transport", _("Commuting costs refunded")
+        HEALTH_INSURANCE = "health", _("Hospitalisation insurance")
+        PENSION = "pension", _("Supplementary pension")
+        PAID_LEAVE = "leave", _("Paid leave")
+        OTHER = "other", _("Other benefit")
+
+    offer = models.ForeignKey(Offer, on_delete=models.CASCADE, related_name="benefits")
+    kind = models.CharField(_("benefit"), max_length=16, choices=Kind.choices)
+    detail = models.CharField(
+        _("detail"), max_length=200, blank=True, help_text=_("e.g. employer's share 50 %, 30 days a year.")
+    )
+
+    class Meta:
+        verbose_name = _("benefit")
+        verbose_name_plural = _("benefits")
+        ordering = ["pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.detail}".strip()
+
+
+class StoryQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_published=True)
+
+    def for_user(self, user):
+        return self.filter(organisation__in=organisations_of(user))
+
+
+class Story(models.Model):
+    """'Working at …': a member of staff tells what their job is like."""
+
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="stories"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=100)
+    person = models.CharField(_("person"), max_length=100)
+    role = models.CharField(_("role"), max_length=150)
+    photo = WebImageField(_("photo"), upload_to="stories/", blank=True, max_size=(1200, 900))
+    summary = models.CharField(_("summary"), max_length=300, blank=True)
+    text = models.TextField(_("text"), help_text=_("Markdown."))
+    is_published = models.BooleanField(_("published"), default=True)
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = StoryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("staff story")
+        verbose_name_plural = _("staff stories")
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "slug"], name="offers_story_unique_slug"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("offers:story", args=[self.organisation.slug, self.slug])
+
+    def text_html(self):
+        return render_markdown(self.text)

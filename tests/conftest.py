@@ -1,0 +1,43 @@
+import pytest
+
+from offers.models import Membership
+from tests.factories import add_member, make_organisation, make_user
+
+
+@pytest.fixture
+def organisation(db):
+    return make_organisation(name="Ecolo", slug="ecolo")
+
+
+@pytest.fixture
+def other_organisation(db):
+    return make_organisation(name="Les Engagés", slug="les-engages")
+
+
+@pytest.fixture
+def alice(organisation):
+    """Organisation admin of `organisation`."""
+    user = make_user("alice")
+    add_member(user, organisation, Membership.Role.ADMIN)
+    return user
+
+
+@pytest.fixture
+def bob(organisation):
+    """Recruiter of `organisation`."""
+    user = make_user("bob")
+    add_member(user, organisation)
+    return user
+
+
+@pytest.fixture
+def charlie(other_organisation):
+    """Recruiter of another organisation: a stranger to `organisation`'s data."""
+    user = make_user("charlie")
+    add_member(user, other_organisation)
+    return user
+
+
+@pytest.fixture
+def superuser(db):
+    return make_user("root", superuser=True)

@@ -1,0 +1,94 @@
+"""Plain helpers that build valid rows; pass overrides for what a test is about."""
+
+from datetime import timedelta
+from decimal import Decimal
+from itertools import count
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from offers.models import Country, Institution, Membership, Offer, Organisation, Place, PoliticalGroup, Story
+
+_numbers = count(1)
+PASSWORD = "correct-horse-battery-staple"
+
+
+def make_user(username, *, staff=True, superuser=False, **fields):
+    user = get_user_model().objects.create_user(
+        username=username,
+        email=f"{username}@example.org",
+        password=PASSWORD,
+        is_staff=staff or superuser,
+        is_superuser=superuser,
+        **fields,
+    )
+    return user
+
+
+def make_organisation(**overrides):
+    n = next(_numbers)
+    fields = {"name": f"Parti {n}", "slug": f"parti-{n}", "country": Country.BELGIUM}
+    fields.update(overrides)
+    return Organisation.objects.create(**fields)
+
+
+def add_member(user, organisation, role=Membership.Role.RECRUITER):
+    return Membership.objects.create(user=user, organisation=organisation, role=role)
+
+
+def make_institution(**overrides):
+    n = next(_numbers)
+    fields = {
+        "name": f"Conseil {n}",
+        "slug": f"conseil-{n}",
+        "level": Institution.Level.REGIONAL,
+        "country": Country.FRANCE,
+    }
+    fields.update(overrides)
+    return Institution.objects.create(**fields)
+
+
+def make_group(organisation, **overrides):
+    n = next(_numbers)
+    fields = {"name": f"Groupe {n}", "slug": f"groupe-{n}", "seats": 10}
+    fields.update(overrides)
+    if "institution" not in fields:
+        fields["institution"] = make_institution()
+    return PoliticalGroup.objects.create(organisation=organisation, **fields)
+
+
+def make_offer(*, places=("Bruxelles",), **overrides):
+    """A published offer, open for two weeks, with pay and a place; override anything."""
+    n = next(_numbers)
+    now = timezone.now()
+    fields = {
+        "title": f"Chargé·e de mission {n}",
+        "slug": f"charge-e-de-mission-{n}",
+        "contract_type": Offer.ContractType.FIXED_TERM,
+        "missions": "- Suivre les travaux du conseil",
+        "pay_min": Decimal("2400"),
+        "pay_max": Decimal("2600"),
+        "deadline": now + timedelta(days=14),
+        "status": Offer.Status.PUBLISHED,
+        "published_at": now - timedelta(days=1),
+    }
+    fields.update(overrides)
+    if "organisation" not in fields:
+        fields["organisation"] = make_organisation()
+    offer = Offer.objects.create(**fields)
+    for position, locality in enumerate(places):
+        Place.objects.create(offer=offer, locality=locality, country=Country.BELGIUM, position=position)
+    return offer
+
+
+def make_story(organisation, **overrides):
+    n = next(_numbers)
+    fields = {
+        "title": f"Travailler ici {n}",
+        "slug": f"story-{n}",
+        "person": "Hélène",
+        "role": "Conseillère",
+        "text": "Texte.",
+    }
+    fields.update(overrides)
+    return Story.objects.create(organisation=organisation, **fields)
