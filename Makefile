@@ -37,6 +37,7 @@ test: messages browser-deps
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) -m pytest
 
 lint: install

@@ -6,8 +6,10 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models, transaction
 from django.db.models import Q, Sum
+from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format, number_format
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -323,9 +325,25 @@ class OfferQuerySet(models.QuerySet):
         return self.select_related("organisation", "group__institution").prefetch_related("places")
 
 
+CURRENCY_SYMBOLS = {"EUR": "€", "GBP": "£", "CHF": "CHF"}
+
+
+def money(amount) -> str:
+    """An amount with the active language's grouping, and no decimals when whole."""
+    places = 0 if amount == amount.to_integral_value() else 2
+    return number_format(amount, decimal_pos=places, use_l10n=True, force_grouping=True)
+
+
+def date_span(start, end, note="") -> str:
+    text = date_format(start)
+    if end and end != start:
+        text = _("%(start)s to %(end)s") % {"start": text, "end": date_format(end)}
+    return f"{text} ({note})" if note else text
+
+
 # Pay described only by such words is no pay information (EU Directive 2023/970).
 VAGUE_PAY = re.compile(
-    r"competiti|attracti|negotia|n[ée]gocia|selon (le )?profil|according to (profile|experience)"
+    r"comp[ée]titi|attracti|negotia|n[ée]gocia|selon (le )?profil|according to (profile|experience)"
     r"|to be (discussed|agreed)|[àa] discuter|marktconform|competitief|bespreekbaar|nader te bepalen",
     re.IGNORECASE,
 )
@@ -591,6 +609,79 @@ class Offer(models.Model):
 
     def places_display(self) -> str:
         return " / ".join(place.locality for place in self.places.all())
+
+    def working_time_display(self) -> str:
+        if self.working_time == self.WorkingTime.PART_TIME and self.working_time_percent:
+            return _("Part time (%(percent)s %%)") % {"percent": self.working_time_percent}
+        return self.get_working_time_display()
+
+    def pay_summary(self) -> str:
+        """The pay in one line: '2 400 – 2 600 € net per month', or the scale."""
+        symbol = CURRENCY_SYMBOLS.get(self.pay_currency, self.pay_currency)
+        low, high = self.pay_min, self.pay_max
+        if low is None and high is None:
+            return self.pay_scale
+        if low is not None and high is not None and low != high:
+            amount = _("%(low)s – %(high)s %(currency)s") % {"low": money(low), "high": money(high), "currency": symbol}
+        elif low is None:
+            amount = _("up to %(amount)s %(currency)s") % {"amount": money(high), "currency": symbol}
+        elif high is None:
+            amount = _("from %(amount)s %(currency)s") % {"amount": money(low), "currency": symbol}
+        else:
+            amount = f"{money(low)} {symbol}"
+        return f"{amount} {self.get_pay_basis_display()} {self.get_pay_period_display()}"
+
+    def start_display(self) -> str:
+        if self.start_precision == self.StartPrecision.ASAP:
+            text = str(self.StartPrecision.ASAP.label)
+        elif self.start_date and self.start_precision == self.StartPrecision.MONTH:
+            text = date_format(self.start_date, "YEAR_MONTH_FORMAT")
+        elif self.start_date:
+            text = date_format(self.start_date)
+        else:
+            text = ""
+        return ", ".join(part for part in (text, self.start_note) if part)
+
+    def end_display(self) -> str:
+        if self.ends_with_term:
+            year = self.group.institution.term_ends_year if self.group_id else None
+            if year:
+                return _("Until the end of the legislature (%(year)s)") % {"year": year}
+            return _("Until the end of the legislature")
+        return date_format(self.end_date) if self.end_date else ""
+
+    def remote_display(self) -> str:
+        text = self.get_remote_policy_display()
+        if self.remote_days_per_week:
+            days = ngettext("%(days)s day a week", "%(days)s days a week", int(self.remote_days_per_week))
+            text = f"{text} · {days % {'days': floatformat(self.remote_days_per_week, -1)}}"
+        return text
+
+    def selection_calendar(self) -> list[tuple[str, str]]:
+        """(step, when) for each known step of the selection, in order."""
+        steps = []
+        if self.deadline:
+            steps.append((_("Application deadline"), date_format(timezone.localtime(self.deadline), "DATETIME_FORMAT")))
+        if self.shortlist_on:
+            steps.append((_("Shortlisting"), date_format(self.shortlist_on)))
+        if self.written_test_from:
+            written_test = date_span(self.written_test_from, self.written_test_to, self.written_test_note)
+            steps.append((_("Written test"), written_test))
+        if self.interviews_from:
+            steps.append((_("Interviews"), date_span(self.interviews_from, self.interviews_to, self.interviews_note)))
+        if start := self.start_display():
+            steps.append((_("Start"), start))
+        return steps
+
+    def documents_asked(self) -> list[str]:
+        documents = []
+        if self.asks_for_cv:
+            documents.append(_("CV"))
+        if self.asks_for_letter:
+            documents.append(_("Cover letter"))
+        if self.other_documents:
+            documents.append(self.other_documents)
+        return documents
 
     # Validation
 

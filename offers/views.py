@@ -1,7 +1,157 @@
-def home(request): ...
-def offer_list(request): ...
-def offer_preview(request, pk): ...
-def offer_detail(request, slug): ...
-def organisation_detail(request, slug): ...
-def story_detail(request, organisation_slug, slug): ...
-def group_detail(request, slug): ...
+from django.contrib.admin.views.decorators import staff_member_required
+from django.core.paginator import Paginator
+from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.shortcuts import get_object_or_404, render
+
+from offers.filters import OfferFilter
+from offers.models import GroupComposition, Offer, Organisation, PoliticalGroup, Story
+
+OFFERS_PER_PAGE = 20
+COMPOSITION_WITH_PARTIES = Prefetch("group__composition", queryset=GroupComposition.objects.select_related("party"))
+
+
+def home(request):
+    open_offers = Offer.objects.open().with_card_data()
+    open_count = (
+        Offer.objects.open()
+        .filter(organisation=OuterRef("pk"))
+        .order_by()
+        .values("organisation")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    recruiting = (
+        Organisation.objects.annotate(open_offers=Subquery(open_count))
+        .filter(open_offers__gt=0)
+        .order_by("-open_offers", "name")
+    )
+    return render(
+        request,
+        "offers/home.html",
+        {
+            "latest_offers": open_offers.order_by("-published_at", "-pk")[:6],
+            "closing_soon": Offer.objects.closing_within(7).with_card_data().order_by("deadline")[:4],
+            "recruiting": recruiting[:12],
+        },
+    )
+
+
+def offer_list(request):
+    offer_filter = OfferFilter(request.GET, queryset=Offer.objects.published().with_card_data(), request=request)
+    page = Paginator(offer_filter.qs, OFFERS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "offers/offer_list.html",
+        {
+            "filter": offer_filter,
+            "page": page,
+            "active_filters": active_filters(request, offer_filter),
+            "query_without_page": query_without(request, "page"),
+        },
+    )
+
+
+def query_without(request, name, value=None) -> str:
+    """The current query string without `name` (or only without that one value)."""
+    query = request.GET.copy()
+    if value is None:
+        query.pop(name, None)
+    else:
+        query.setlist(name, [v for v in query.getlist(name) if v != value])
+    query.pop("page", None)
+    return query.urlencode()
+
+
+def active_filters(request, offer_filter) -> list[dict]:
+    """Each filter in use, with the query string that removes it."""
+    if not offer_filter.is_bound or not hasattr(offer_filter.form, "cleaned_data"):
+        return []
+    active = []
+    for name, value in offer_filter.form.cleaned_data.items():
+        if name == "sort" or value in (None, "", False, []):
+            continue
+        field = offer_filter.form.fields[name]
+        if name == "contract":
+            choices = dict(field.choices)
+            for item in value:
+                active.append(
+                    {"label": field.label, "value": choices[item], "remove": query_without(request, name, item)}
+                )
+            continue
+        if value is True:
+            shown = ""
+        elif hasattr(field, "choices") and not hasattr(value, "pk"):
+            shown = dict(field.choices).get(value, value)
+        else:
+            shown = str(value)
+        active.append({"label": field.label, "value": shown, "remove": query_without(request, name)})
+    return active
+
+
+def offer_detail(request, slug):
+    offer = get_object_or_404(
+        Offer.objects.published()
+        .select_related("organisation", "group__institution")
+        .prefetch_related("places", "languages", "benefits", COMPOSITION_WITH_PARTIES),
+        slug=slug,
+    )
+    return render(request, "offers/offer_detail.html", offer_context(offer))
+
+
+@staff_member_required
+def offer_preview(request, pk):
+    """The public page of any offer of the user's organisations, drafts included."""
+    offer = get_object_or_404(
+        Offer.objects.for_user(request.user)
+        .select_related("organisation", "group__institution")
+        .prefetch_related("places", "languages", "benefits", COMPOSITION_WITH_PARTIES),
+        pk=pk,
+    )
+    response = render(request, "offers/offer_detail.html", offer_context(offer, preview=True))
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def offer_context(offer, preview=False) -> dict:
+    other_offers = (
+        Offer.objects.open()
+        .filter(organisation=offer.organisation_id)
+        .exclude(pk=offer.pk)
+        .only("title", "slug", "contract_type", "deadline")
+        .order_by("deadline")[:5]
+    )
+    return {"offer": offer, "other_offers": other_offers, "preview": preview}
+
+
+def organisation_detail(request, slug):
+    organisation = get_object_or_404(Organisation, slug=slug)
+    offers = Offer.objects.open().for_organisation_page(organisation).with_card_data().order_by("deadline", "pk")
+    return render(
+        request,
+        "offers/organisation_detail.html",
+        {
+            "organisation": organisation,
+            "offers": offers,
+            "stories": organisation.stories.published(),
+            "groups": PoliticalGroup.objects.filter(organisation=organisation).select_related("institution"),
+        },
+    )
+
+
+def group_detail(request, slug):
+    group = get_object_or_404(
+        PoliticalGroup.objects.select_related("institution", "organisation").prefetch_related(
+            Prefetch("composition", queryset=GroupComposition.objects.select_related("party"))
+        ),
+        slug=slug,
+    )
+    offers = Offer.objects.open().filter(group=group).with_card_data().order_by("deadline", "pk")
+    return render(request, "offers/group_detail.html", {"group": group, "offers": offers})
+
+
+def story_detail(request, organisation_slug, slug):
+    story = get_object_or_404(
+        Story.objects.published().select_related("organisation"), organisation__slug=organisation_slug, slug=slug
+    )
+    other_stories = story.organisation.stories.published().exclude(pk=story.pk)
+    return render(request, "offers/story_detail.html", {"story": story, "other_stories": other_stories})

@@ -1,1 +1,0 @@
-# Applications, their documents and the pipeline arrive with the application forms.

@@ -1,0 +1,181 @@
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from offers.models import Country, Institution, Language, Offer, Place
+from tests.factories import make_group, make_institution, make_offer, make_organisation
+
+pytestmark = pytest.mark.django_db
+URL = reverse("offers:list")
+
+
+def titles(response):
+    return [offer.title for offer in response.context["page"]]
+
+
+def test_it_lists_open_offers_newest_first(client):
+    older = make_offer(title="Older", published_at=timezone.now() - timedelta(days=3))
+    newer = make_offer(title="Newer")
+    response = client.get(URL)
+    assert response.status_code == 200
+    assert titles(response) == [newer.title, older.title]
+    assert "2 offres" in response.content.decode()
+
+
+def test_it_leaves_out_drafts_and_closed_offers(client):
+    make_offer(title="Draft", status=Offer.Status.DRAFT, published_at=None)
+    make_offer(title="Past deadline", deadline=timezone.now() - timedelta(hours=1))
+    make_offer(title="Open")
+    assert titles(client.get(URL)) == ["Open"]
+
+
+def test_it_shows_closed_offers_when_asked(client):
+    make_offer(title="Past deadline", deadline=timezone.now() - timedelta(hours=1))
+    make_offer(title="Draft", status=Offer.Status.DRAFT, published_at=None)
+    assert titles(client.get(URL, {"closed": "on"})) == ["Past deadline"]
+
+
+def test_it_searches_title_and_sections_with_every_word(client):
+    make_offer(title="Secrétaire général·e", missions="Animer le groupe")
+    make_offer(title="Assistant parlementaire", profile="Maîtrise du néerlandais")
+    make_offer(title="Informaticien")
+    assert titles(client.get(URL, {"q": "secrétaire"})) == ["Secrétaire général·e"]
+    assert titles(client.get(URL, {"q": "néerlandais"})) == ["Assistant parlementaire"]
+    assert titles(client.get(URL, {"q": "secrétaire néerlandais"})) == []
+
+
+def test_it_filters_by_contract_type_one_or_several(client):
+    make_offer(title="CDI", contract_type=Offer.ContractType.PERMANENT)
+    make_offer(title="CDD", contract_type=Offer.ContractType.FIXED_TERM)
+    make_offer(title="Stage", contract_type=Offer.ContractType.INTERNSHIP)
+    assert titles(client.get(URL, {"contract": "permanent"})) == ["CDI"]
+    assert sorted(titles(client.get(URL, {"contract": ["permanent", "internship"]}))) == ["CDI", "Stage"]
+
+
+def test_it_filters_internships_only(client):
+    make_offer(title="Stage", contract_type=Offer.ContractType.INTERNSHIP)
+    make_offer(title="CDD")
+    assert titles(client.get(URL, {"internships": "on"})) == ["Stage"]
+
+
+def test_it_filters_by_organisation_and_group(client):
+    ecolo = make_organisation(slug="ecolo")
+    group = make_group(ecolo, slug="ecolo-groen")
+    make_offer(title="Party job", organisation=ecolo)
+    make_offer(title="Group job", organisation=ecolo, group=group)
+    make_offer(title="Elsewhere")
+    assert sorted(titles(client.get(URL, {"organisation": "ecolo"}))) == ["Group job", "Party job"]
+    assert titles(client.get(URL, {"group": "ecolo-groen"})) == ["Group job"]
+
+
+def test_it_filters_by_level_of_government(client):
+    organisation = make_organisation()
+    regional = make_group(organisation, institution=make_institution(level=Institution.Level.REGIONAL))
+    federal = make_group(organisation, institution=make_institution(level=Institution.Level.NATIONAL))
+    make_offer(title="Region", organisation=organisation, group=regional)
+    make_offer(title="Chamber", organisation=organisation, group=federal)
+    assert titles(client.get(URL, {"level": "national"})) == ["Chamber"]
+
+
+def test_it_filters_by_place_and_country(client):
+    offer = make_offer(title="Lille", places=("Lille", "Amiens"))
+    offer.places.update(country=Country.FRANCE, region="Hauts-de-France")
+    make_offer(title="Bruxelles", places=("Bruxelles",))
+    assert titles(client.get(URL, {"place": "amiens"})) == ["Lille"]
+    assert titles(client.get(URL, {"place": "hauts-de"})) == ["Lille"]
+    assert titles(client.get(URL, {"country": "BE"})) == ["Bruxelles"]
+    assert titles(client.get(URL, {"country": "FR"})) == ["Lille"]
+
+
+def test_an_offer_with_two_places_is_listed_once(client):
+    make_offer(title="Two places", places=("Lille", "Amiens"))
+    Place.objects.filter(offer__title="Two places").update(country=Country.FRANCE)
+    assert titles(client.get(URL, {"country": "FR"})) == ["Two places"]
+
+
+def test_it_filters_on_remote_work_and_language(client):
+    make_offer(title="Remote", remote_policy=Offer.RemotePolicy.PARTIAL, language=Language.DUTCH)
+    make_offer(title="On site")
+    assert titles(client.get(URL, {"remote": "on"})) == ["Remote"]
+    assert titles(client.get(URL, {"language": "nl"})) == ["Remote"]
+
+
+def test_it_filters_offers_closing_within_a_week_and_sorts_by_deadline(client):
+    make_offer(title="Later", deadline=timezone.now() + timedelta(days=20))
+    make_offer(title="In five days", deadline=timezone.now() + timedelta(days=5))
+    make_offer(title="Tomorrow", deadline=timezone.now() + timedelta(days=1))
+    assert titles(client.get(URL, {"closing_soon": "on", "sort": "deadline"})) == ["Tomorrow", "In five days"]
+
+
+def test_filters_combine(client):
+    ecolo = make_organisation(slug="ecolo")
+    make_offer(title="Ecolo stage", organisation=ecolo, contract_type=Offer.ContractType.INTERNSHIP)
+    make_offer(title="Ecolo CDI", organisation=ecolo, contract_type=Offer.ContractType.PERMANENT)
+    make_offer(title="Other stage", contract_type=Offer.ContractType.INTERNSHIP)
+    assert titles(client.get(URL, {"organisation": "ecolo", "internships": "on"})) == ["Ecolo stage"]
+
+
+def test_active_filters_are_shown_with_a_link_that_removes_each(client):
+    make_offer(title="Stage", contract_type=Offer.ContractType.INTERNSHIP)
+    response = client.get(URL, {"contract": ["internship", "permanent"], "q": "stage"})
+    removals = {f["value"]: f["remove"] for f in response.context["active_filters"]}
+    assert set(removals) == {"Stage", "Contrat à durée indéterminée", "stage"}
+    assert "contract=internship" not in removals["Stage"]
+    assert "contract=permanent" in removals["Stage"] and "q=stage" in removals["Stage"]
+
+
+def test_an_empty_result_explains_what_to_do(client):
+    response = client.get(URL, {"q": "astronaute"})
+    assert response.status_code == 200
+    assert "Aucune offre ne correspond" in response.content.decode()
+
+
+def test_it_paginates_and_keeps_the_filters_in_page_links(client):
+    for n in range(25):
+        make_offer(title=f"Stage {n}", contract_type=Offer.ContractType.INTERNSHIP)
+    first = client.get(URL, {"internships": "on"})
+    assert len(first.context["page"]) == 20
+    assert "internships=on&amp;page=2" in first.content.decode()
+    second = client.get(URL, {"internships": "on", "page": 2})
+    assert len(second.context["page"]) == 5
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"contract": "astronaut"},
+        {"organisation": "no-such-organisation"},
+        {"level": "galactic"},
+        {"page": "99999"},
+        {"page": "-1"},
+        {"page": "abc"},
+        {"q": "x" * 5000},
+        {"sort": "price"},
+        {"closing_soon": "maybe"},
+        {"q": "\x00"},
+    ],
+)
+def test_bad_query_strings_give_a_normal_page(client, query):
+    make_offer()
+    response = client.get(URL, query)
+    assert response.status_code == 200
+
+
+def test_an_unknown_choice_is_reported_and_ignored(client):
+    make_offer(title="Open")
+    response = client.get(URL, {"contract": "astronaut"})
+    assert titles(response) == ["Open"]
+    assert response.context["filter"].form.errors["contract"]
+
+
+@pytest.mark.parametrize("shown", [1, 15])
+def test_the_list_costs_the_same_queries_whatever_the_number_of_offers(client, django_assert_num_queries, shown):
+    organisation = make_organisation()
+    group = make_group(organisation)
+    for _ in range(shown):
+        make_offer(organisation=organisation, group=group, places=("Lille", "Amiens"))
+    # count, page of offers, their places, organisation choices, group choices
+    with django_assert_num_queries(5):
+        client.get(URL, {"contract": "fixed_term", "q": "mission"})
