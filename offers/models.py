@@ -318,8 +318,13 @@ class OfferQuerySet(models.QuerySet):
         return self.filter(organisation__in=organisations_of(user))
 
     def for_organisation_page(self, organisation):
-        """Offers of the organisation and of the groups it has members in."""
-        return self.filter(Q(organisation=organisation) | Q(group__composition__party=organisation)).distinct()
+        """Offers of the organisation, of its youth wing or foundation, and of the
+        groups it has members in: what its careers page lists."""
+        return self.filter(
+            Q(organisation=organisation)
+            | Q(organisation__parent=organisation)
+            | Q(group__composition__party=organisation)
+        ).distinct()
 
     def with_card_data(self):
         return self.select_related("organisation", "group__institution").prefetch_related("places")

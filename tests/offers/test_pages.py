@@ -143,6 +143,14 @@ def test_a_groups_offer_appears_on_each_member_partys_page(client):
     assert offer.title in response.content.decode()
 
 
+def test_a_youth_wings_offer_appears_on_its_partys_page(client):
+    party = make_organisation(name="Ecolo")
+    youth_wing = make_organisation(name="EcoloJ", parent=party)
+    offer = make_offer(organisation=youth_wing)
+    assert offer in client.get(party.get_absolute_url()).context["offers"]
+    assert offer not in client.get(make_organisation().get_absolute_url()).context["offers"]
+
+
 def test_the_organisation_page_shows_stories_expectations_and_what_it_accepts(client):
     organisation = make_organisation(
         candidate_expectations="Des **militant·es** engagé·es",
