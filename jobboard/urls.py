@@ -7,6 +7,9 @@ from jobboard import views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    # The admin's "view on site" shortcut redirects to any object's public URL
+    # without asking whose it is, which would reveal other organisations' drafts.
+    path("admin/r/<path:anything>", views.not_found),
     path("admin/", admin.site.urls),
     path("", include("offers.urls")),
 ]

@@ -743,7 +743,12 @@ class Offer(models.Model):
     # State changes
 
     def publish(self, at=None):
-        """Publish now, or schedule for `at` if it lies in the future."""
+        """Publish now, or schedule for `at` if it lies in the future.
+
+        Only drafts and scheduled offers: a live offer keeps its publication
+        time, and a closed one is reopened instead."""
+        if self.status not in (self.Status.DRAFT, self.Status.SCHEDULED):
+            raise ValidationError(_("Only a draft or a scheduled offer can be published."))
         problems = self.publication_problems()
         if problems:
             raise ValidationError(problems)

@@ -4,6 +4,12 @@ from offers.models import Membership
 from tests.factories import add_member, make_organisation, make_user
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hasher(settings):
+    # Users are made in most tests; the real hasher costs a quarter of a second each.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def organisation(db):
     return make_organisation(name="Ecolo", slug="ecolo")
