@@ -1,9 +1,14 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
+from django.utils.translation import gettext_lazy as _
 from django.views.static import serve
 
 from jobboard import views
+
+admin.site.site_header = _("jobboard: staff area")
+admin.site.site_title = _("jobboard staff area")
+admin.site.index_title = _("Recruiting")
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
