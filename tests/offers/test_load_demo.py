@@ -7,6 +7,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 
 from offers.models import (
@@ -300,3 +301,51 @@ def test_no_text_mentions_an_address_outside_example_org():
             for value in row:
                 for domain in ADDRESS.findall(value or ""):
                     assert is_example_org(domain), value
+
+
+SEED_FACTS_ON_PAGES = {
+    "adjoint-e-direction-groupe-les-engages-chambre": [
+        "Contrat à durée indéterminée",
+        "4 200 – 4 700 € brut par mois",
+        "Barèmes de la Chambre des représentants",
+        "Néerlandais",
+        "B2",
+        "Chambre des représentants",
+        "2 jours par semaine",
+    ],
+    "secretaire-general-e-groupe-ecologiste-hauts-de-france": [
+        "Lille / Amiens",
+        "14 élu·es de 3 partis",
+        "Non-inscrit·e",
+        "Présidence et bureau du groupe",
+        "Contrat à durée déterminée",
+        "Temps plein",
+    ],
+    "secretaire-general-e-ecologie-ensemble-pays-de-la-loire": [
+        "2 400 – 2 600 € net par mois",
+        "Titres-repas",
+        "Épreuve écrite",
+        "à distance",
+        "Hôtel de Région",
+        "Nantes",
+    ],
+    "stage-charge-e-de-mission-groupe-ecologiste-nord": [
+        "Cette offre est clôturée",
+        "600 € brut par mois",
+        "Gratification",
+        "4 à 6 mois",
+        "Département du Nord",
+    ],
+    "ecoloj-coordinateur-trice": ["EcoloJ", "Contrat à durée indéterminée", "Bruxelles"],
+    "ecolo-groen-charge-e-de-communication": ["Ecolo-Groen", "Contrat à durée déterminée", "Bruxelles"],
+}
+
+
+@pytest.mark.parametrize("slug", SEED_FACTS_ON_PAGES)
+def test_each_seed_postings_facts_are_on_its_offer_page(client, slug):
+    call_command("load_demo", stdout=StringIO())
+    response = client.get(reverse("offers:detail", args=[slug]))
+    html = response.content.decode().replace("\xa0", " ")
+    assert response.status_code == 200
+    for fact in SEED_FACTS_ON_PAGES[slug]:
+        assert fact in html, fact
