@@ -101,7 +101,30 @@ class Organisation(models.Model):
     applications_email = models.EmailField(
         _("address for applications"),
         blank=True,
-        help_text=_("Where spontaneous applications and internship requests are sent."),
+        help_text=_("Where notices of new applications are sent, besides the recruiters' own addresses."),
+    )
+    recruiters_can_publish = models.BooleanField(
+        _("recruiters may publish"),
+        default=False,
+        help_text=_("Otherwise recruiters prepare offers and an organisation admin publishes them."),
+    )
+    answer_within_days = models.PositiveSmallIntegerField(
+        _("answer applicants within (days)"),
+        default=21,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text=_("Applications without an answer after this delay are flagged."),
+    )
+    keep_after_outcome_months = models.PositiveSmallIntegerField(
+        _("keep applications after the outcome (months)"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(24)],
+        help_text=_("Personal data is erased this long after a rejection or a withdrawal."),
+    )
+    talent_pool_months = models.PositiveSmallIntegerField(
+        _("keep the talent pool (months)"),
+        default=24,
+        validators=[MinValueValidator(1), MaxValueValidator(24)],
+        help_text=_("For candidates who agreed to be considered for other positions: months after the last contact."),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -170,6 +193,14 @@ def organisations_of(user):
     if not (user.is_active and user.is_staff):
         return Organisation.objects.none()
     return Organisation.objects.filter(memberships__user=user)
+
+
+def may_publish(user, organisation) -> bool:
+    """Organisation admins publish; recruiters too where the organisation lets them."""
+    if user.is_superuser:
+        return True
+    role = Membership.objects.filter(user=user, organisation=organisation).values_list("role", flat=True).first()
+    return role == Membership.Role.ADMIN or (role == Membership.Role.RECRUITER and organisation.recruiters_can_publish)
 
 
 class Institution(models.Model):
@@ -511,6 +542,13 @@ class Offer(models.Model):
     contact_role = models.CharField(_("contact's role"), max_length=150, blank=True)
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+    recruiters = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recruiters in charge"),
+        blank=True,
+        related_name="offers_in_charge",
+        help_text=_("Only they see the identity of candidates who ask for a discreet application."),
+    )
 
     # Publication
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
@@ -797,6 +835,7 @@ class Offer(models.Model):
             related.pk = None
             related.offer = copy
             related.save()
+        copy.recruiters.set(self.recruiters.all())
         return copy
 
 

@@ -1,0 +1,11 @@
+from django.core.management.base import BaseCommand
+
+from applications import emails
+
+
+class Command(BaseCommand):
+    help = "Send the e-mails still waiting in the outbox (run it every few minutes from a scheduler)."
+
+    def handle(self, *args, **options):
+        sent, not_sent = emails.send_pending()
+        self.stdout.write(f"E-mails: {sent} sent, {not_sent} not sent.")

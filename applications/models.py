@@ -1,0 +1,426 @@
+"""Applications, their documents, the recruiters' pipeline and the e-mail outbox.
+
+Personal data has an end: every application carries `erase_after`, moved by
+each step of the pipeline, and `erase()` anonymises it for good.
+"""
+
+import calendar
+import hashlib
+import secrets
+import uuid
+from datetime import date, timedelta
+from pathlib import PurePath
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.storage import storages
+from django.db import models, transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from offers.models import Membership, Offer, Organisation, organisations_of
+
+
+def private_storage():
+    return storages["private"]
+
+
+def document_path(document, filename: str) -> str:
+    """A random name: nothing of the candidate's own file name reaches the disk."""
+    suffix = PurePath(filename).suffix.lower()[:5]
+    return f"documents/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later; the 31st of a shorter month becomes its last day."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
+
+
+class ApplicationQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """The one staff-visibility rule: applications to the user's organisations."""
+        return self.filter(organisation__in=organisations_of(user))
+
+    def awaiting_answer(self):
+        """Received or in review, with the organisation's answer delay passed."""
+        return self.filter(
+            status__in=Application.WAITING_STATUSES, answered_at__isnull=True, answer_due_at__lte=timezone.now()
+        )
+
+    def due_for_erasure(self, today=None):
+        today = today or timezone.localdate()
+        return self.filter(erased_at__isnull=True, erase_after__lte=today)
+
+
+class Application(models.Model):
+    class Kind(models.TextChoices):
+        OFFER = "offer", _("Application to an offer")
+        SPONTANEOUS = "spontaneous", _("Spontaneous application")
+        INTERNSHIP = "internship", _("Internship request")
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", _("Received")
+        IN_REVIEW = "in_review", _("In review")
+        SHORTLISTED = "shortlisted", _("Shortlisted")
+        WRITTEN_TEST = "written_test", _("Written test")
+        INTERVIEW = "interview", _("Interview")
+        OFFER_MADE = "offer_made", _("Offer made")
+        HIRED = "hired", _("Hired")
+        REJECTED = "rejected", _("Rejected")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    WAITING_STATUSES = (Status.RECEIVED, Status.IN_REVIEW)
+    OUTCOME_STATUSES = (Status.HIRED, Status.REJECTED, Status.WITHDRAWN)
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.OFFER)
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="applications"
+    )
+    offer = models.ForeignKey(
+        Offer, verbose_name=_("offer"), on_delete=models.PROTECT, null=True, blank=True, related_name="applications"
+    )
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.RECEIVED)
+
+    # The candidate
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    email = models.EmailField(_("e-mail"))
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    message = models.TextField(_("message"), blank=True, max_length=5000)
+    language = models.CharField(_("language"), max_length=5, default="fr", help_text=_("Of the page they applied on."))
+
+    # Internship requests
+    school = models.CharField(_("school or university"), max_length=200, blank=True)
+    study_programme = models.CharField(_("study programme"), max_length=200, blank=True)
+    period_start = models.DateField(_("wished from"), null=True, blank=True)
+    period_end = models.DateField(_("wished until"), null=True, blank=True)
+    needs_agreement = models.BooleanField(_("needs an internship agreement"), null=True, blank=True)
+    interests = models.TextField(_("fields of interest"), blank=True, max_length=2000)
+
+    # Consent, as shown and given
+    privacy_notice = models.TextField(_("privacy notice shown"))
+    consents_to_political_data = models.BooleanField(
+        _("consents to the processing of their political opinion"), default=False
+    )
+    consents_to_talent_pool = models.BooleanField(_("may be considered for other positions"), default=False)
+    is_discreet = models.BooleanField(
+        _("discreet application"),
+        default=False,
+        help_text=_("Only the recruiters in charge of the offer see the candidate's identity."),
+    )
+
+    # Set by the form when it is shown, so a double submit stores one application.
+    submission_key = models.UUIDField(unique=True, null=True, blank=True, editable=False)
+    # The candidate's private link: only its hash is kept.
+    token_hash = models.CharField(max_length=64, unique=True, null=True, editable=False)
+
+    created_at = models.DateTimeField(_("received"), default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    status_changed_at = models.DateTimeField(_("status changed"), default=timezone.now)
+    answer_due_at = models.DateTimeField(_("answer due"), null=True, blank=True)
+    answered_at = models.DateTimeField(_("first answered"), null=True, blank=True)
+    last_contact_at = models.DateTimeField(_("last contact"), default=timezone.now)
+    erase_after = models.DateField(_("erase on"), null=True, blank=True, db_index=True)
+    erased_at = models.DateTimeField(_("erased"), null=True, blank=True)
+
+    objects = ApplicationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["organisation", "status", "-created_at"], name="applications_org_status"),
+            models.Index(fields=["offer", "status"], name="applications_offer_status"),
+            models.Index(fields=["email"], name="applications_by_email"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["offer", "email"],
+                condition=Q(offer__isnull=False, erased_at__isnull=True),
+                name="applications_once_per_offer_and_email",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="offer", offer__isnull=False) | (~Q(kind="offer") & Q(offer__isnull=True)),
+                name="applications_offer_matches_kind",
+            ),
+        ]
+
+    def __str__(self):
+        if self.erased_at:
+            return str(_("Erased application"))
+        return f"{self.first_name} {self.last_name}"
+
+    def get_absolute_url(self):
+        return reverse("admin:applications_application_change", args=[self.pk])
+
+    @property
+    def is_erased(self) -> bool:
+        return self.erased_at is not None
+
+    @property
+    def is_awaiting_answer(self) -> bool:
+        return (
+            self.status in self.WAITING_STATUSES
+            and self.answered_at is None
+            and self.answer_due_at is not None
+            and self.answer_due_at <= timezone.now()
+        )
+
+    def clean(self):
+        if self.email:
+            self.email = self.email.strip().lower()
+        if self.period_start and self.period_end and self.period_end < self.period_start:
+            raise ValidationError({"period_end": _("The end of the period cannot come before its start.")})
+
+    def issue_token(self) -> str:
+        """A new secret link for the candidate; returns the token, keeps its hash."""
+        token = secrets.token_urlsafe(32)
+        self.token_hash = hash_token(token)
+        return token
+
+    def plan(self, now=None):
+        """Set the answer and erasure dates of a new application from its organisation's rules."""
+        now = now or timezone.now()
+        self.answer_due_at = now + timedelta(days=self.organisation.answer_within_days)
+        self.erase_after = self.erasure_date()
+
+    def erasure_date(self) -> date:
+        """When the personal data must go, by the organisation's rules.
+
+        After an outcome (hired, rejected, withdrawn): `keep_after_outcome_months`
+        later, or `talent_pool_months` after the last contact for candidates who
+        agreed to be kept for other positions (but not the hired: their data leaves
+        recruitment). While the process runs: the talent-pool delay after the
+        last contact, as an upper bound.
+        """
+        organisation = self.organisation
+        last_contact = timezone.localdate(self.last_contact_at)
+        if self.status in self.OUTCOME_STATUSES:
+            if self.consents_to_talent_pool and self.status != self.Status.HIRED:
+                return add_months(last_contact, organisation.talent_pool_months)
+            return add_months(timezone.localdate(self.status_changed_at), organisation.keep_after_outcome_months)
+        return add_months(last_contact, organisation.talent_pool_months)
+
+    def move_to(self, status, by=None, note: str = "") -> "StatusChange":
+        """Move along the pipeline, record who did it, and move the erasure date."""
+        if self.is_erased:
+            raise ValidationError(_("This application has been erased."))
+        if status == self.status:
+            raise ValidationError(_("The application already has this status."))
+        if self.status == self.Status.WITHDRAWN:
+            raise ValidationError(_("The candidate withdrew this application; it cannot move any more."))
+        now = timezone.now()
+        change = StatusChange(application=self, from_status=self.status, to_status=status, changed_by=by, note=note)
+        self.status = status
+        self.status_changed_at = now
+        if by is not None and self.answered_at is None and status not in self.WAITING_STATUSES:
+            self.answered_at = now
+        self.erase_after = self.erasure_date()
+        with transaction.atomic():
+            self.save(update_fields=["status", "status_changed_at", "answered_at", "erase_after", "updated_at"])
+            change.save()
+        return change
+
+    def record_contact(self, at=None):
+        """A message went to the candidate: it counts as an answer and as contact."""
+        at = at or timezone.now()
+        self.last_contact_at = at
+        self.answered_at = self.answered_at or at
+        self.erase_after = self.erasure_date()
+        self.save(update_fields=["last_contact_at", "answered_at", "erase_after", "updated_at"])
+
+    def withdraw(self):
+        """The candidate's own withdrawal, from their private link."""
+        if self.status in (self.Status.WITHDRAWN, self.Status.HIRED):
+            raise ValidationError(_("This application can no longer be withdrawn."))
+        return self.move_to(self.Status.WITHDRAWN)
+
+    def erase(self):
+        """Anonymise for good: files deleted, personal fields emptied, a row left for statistics."""
+        if self.is_erased:
+            return
+        files = [document.file.name for document in self.documents.all()]
+        with transaction.atomic():
+            self.documents.all().delete()
+            self.notes.all().delete()
+            self.emails.all().delete()
+            self.status_changes.update(note="")
+            for field in (
+                "first_name", "last_name", "email", "phone", "message", "school", "study_programme", "interests",
+            ):  # fmt: skip
+                setattr(self, field, "")
+            self.period_start = self.period_end = self.needs_agreement = None
+            self.token_hash = None
+            self.erased_at = timezone.now()
+            self.save()
+            # Files go once the rows are gone for good.
+            transaction.on_commit(lambda: [private_storage().delete(name) for name in files])
+
+
+class Document(models.Model):
+    class Kind(models.TextChoices):
+        CV = "cv", _("CV")
+        LETTER = "letter", _("Cover letter")
+        OTHER = "other", _("Other document")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(_("kind"), max_length=6, choices=Kind.choices)
+    file = models.FileField(_("file"), storage=private_storage, upload_to=document_path, max_length=200)
+    original_name = models.CharField(_("original name"), max_length=120)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveIntegerField(_("size"))
+    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        ordering = ["kind", "uploaded_at"]
+
+    def __str__(self):
+        return self.original_name
+
+
+class StatusChange(models.Model):
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(_("from"), max_length=12, choices=Application.Status.choices)
+    to_status = models.CharField(_("to"), max_length=12, choices=Application.Status.choices)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.SET_NULL, null=True, blank=True
+    )
+    changed_at = models.DateTimeField(_("when"), default=timezone.now)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("status change")
+        verbose_name_plural = _("history")
+        ordering = ["changed_at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
+
+
+class Note(models.Model):
+    """A recruiter's private note on an application; never shown to the candidate."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.SET_NULL, null=True, blank=True
+    )
+    text = models.TextField(_("note"), max_length=5000)
+    created_at = models.DateTimeField(_("written"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("private note")
+        verbose_name_plural = _("private notes")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return self.text[:60]
+
+
+class MessageTemplate(models.Model):
+    """A message recruiters send to candidates, per organisation and language.
+
+    Placeholders: {first_name}, {last_name}, {offer}, {organisation}.
+    """
+
+    class Purpose(models.TextChoices):
+        INVITATION = "invitation", _("Invitation")
+        WRITTEN_TEST = "written_test", _("Written test")
+        REJECTION = "rejection", _("Rejection")
+        OTHER = "other", _("Other")
+
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="message_templates"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    purpose = models.CharField(_("purpose"), max_length=12, choices=Purpose.choices, default=Purpose.OTHER)
+    language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES, default="fr")
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("body"))
+
+    class Meta:
+        verbose_name = _("message template")
+        verbose_name_plural = _("message templates")
+        ordering = ["organisation", "name", "language"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "name", "language"], name="applications_template_unique_name"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.language})"
+
+
+class EmailQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(status=Email.Status.PENDING)
+
+
+class Email(models.Model):
+    """The outbox: every e-mail is a row first, sent after the commit and retried until it goes."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting to be sent")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed for good")
+
+    class Kind(models.TextChoices):
+        RECEIVED = "received", _("Acknowledgement to the candidate")
+        NEW_APPLICATION = "new_application", _("Notice to recruiters")
+        MESSAGE = "message", _("Message to the candidate")
+
+    MAX_ATTEMPTS = 10
+
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, null=True, blank=True, related_name="emails")
+    to = models.EmailField(_("to"))
+    subject = models.CharField(_("subject"), max_length=250)
+    body = models.TextField(_("body"))
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("sent by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.CharField(_("last error"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    objects = EmailQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("e-mail")
+        verbose_name_plural = _("e-mails")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "created_at"], name="applications_email_outbox")]
+
+    def __str__(self):
+        return self.subject
+
+
+def recruiters_of(organisation):
+    """Active staff members of the organisation, who are told of new applications."""
+    return [
+        membership.user
+        for membership in Membership.objects.filter(
+            organisation=organisation, user__is_active=True, user__is_staff=True
+        ).select_related("user")
+        if membership.user.email
+    ]
