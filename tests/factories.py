@@ -92,3 +92,27 @@ def make_story(organisation, **overrides):
     }
     fields.update(overrides)
     return Story.objects.create(organisation=organisation, **fields)
+
+
+def make_application(offer=None, organisation=None, **overrides):
+    """An application as the candidate forms leave it: consents given, dates planned."""
+    from applications.models import Application
+
+    n = next(_numbers)
+    if offer is None and organisation is None:
+        offer = make_offer()
+    fields = {
+        "kind": Application.Kind.OFFER if offer else Application.Kind.SPONTANEOUS,
+        "organisation": organisation or offer.organisation,
+        "offer": offer,
+        "first_name": "Camille",
+        "last_name": f"Candidate {n}",
+        "email": f"camille{n}@example.org",
+        "privacy_notice": "Vos données sont traitées pour ce recrutement.",
+        "consents_to_political_data": True,
+    }
+    fields.update(overrides)
+    application = Application(**fields)
+    application.plan()
+    application.save()
+    return application
