@@ -220,7 +220,9 @@ class Application(models.Model):
         if self.status == self.Status.WITHDRAWN:
             raise ValidationError(_("The candidate withdrew this application; it cannot move any more."))
         now = timezone.now()
-        change = StatusChange(application=self, from_status=self.status, to_status=status, changed_by=by, note=note)
+        change = StatusChange(
+            application=self, from_status=self.status, to_status=status, changed_by=by, changed_at=now, note=note
+        )
         self.status = status
         self.status_changed_at = now
         if by is not None and self.answered_at is None and status not in self.WAITING_STATUSES:
