@@ -15,11 +15,15 @@ class PrivateStorage(FileSystemStorage):
     def __init__(self, **kwargs):
         kwargs.setdefault("file_permissions_mode", 0o600)
         kwargs.setdefault("directory_permissions_mode", 0o700)
-        super().__init__(base_url=None, **kwargs)
+        super().__init__(**kwargs)
 
     @cached_property
     def base_location(self):
         return self._value_or_setting(self._location, settings.PRIVATE_MEDIA_ROOT)
+
+    def url(self, name):
+        # FileSystemStorage would fall back to MEDIA_URL: these files have no URL.
+        raise ValueError("Private files have no URL; staff download them through a permission-checked view.")
 
     def _clear_cached_properties(self, setting, **kwargs):
         super()._clear_cached_properties(setting, **kwargs)
