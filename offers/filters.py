@@ -9,9 +9,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from offers import search
 from offers.models import Country, Institution, Language, Offer, Organisation, Place, PoliticalGroup
-
-SEARCHED_FIELDS = ("title", "context", "missions", "profile", "what_we_offer")
 
 
 def organisations_with_offers(request):
@@ -89,12 +88,7 @@ class OfferFilter(django_filters.FilterSet):
         return queryset
 
     def search(self, queryset, name, value):
-        for word in value.split()[:10]:
-            matches = Q()
-            for field in SEARCHED_FIELDS:
-                matches |= Q(**{f"{field}__icontains": word})
-            queryset = queryset.filter(matches)
-        return queryset
+        return search.matching(queryset, value)
 
     def in_country(self, queryset, name, value):
         return queryset.filter(pk__in=Place.objects.filter(country=value).values("offer"))

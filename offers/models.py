@@ -14,6 +14,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from offers import search
 from offers.images import WebImageField
 from offers.markdown import render_markdown
 
@@ -550,12 +551,17 @@ class Offer(models.Model):
         help_text=_("Only they see the identity of candidates who ask for a discreet application."),
     )
 
+    # Derived from the title and sections on save: see offers/search.py.
+    search_text = models.TextField(editable=False, default="")
+
     # Publication
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     published_at = models.DateTimeField(_("publication time"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    SECTION_FIELDS = ("context", "missions", "profile", "what_we_offer")
 
     objects = OfferQuerySet.as_manager()
 
@@ -588,6 +594,13 @@ class Offer(models.Model):
 
     def __str__(self):
         return self.title
+
+    def save(self, *args, **kwargs):
+        self.search_text = search.search_text(self.title, *(getattr(self, name) for name in self.SECTION_FIELDS))
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"title", *self.SECTION_FIELDS} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "search_text"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("offers:detail", args=[self.slug])
@@ -643,10 +656,9 @@ class Offer(models.Model):
 
     def sections(self) -> list[tuple[str, str]]:
         """(heading, sanitised HTML) of each section that has content."""
-        fields = ("context", "missions", "profile", "what_we_offer")
         return [
             (self._meta.get_field(name).verbose_name, render_markdown(getattr(self, name)))
-            for name in fields
+            for name in self.SECTION_FIELDS
             if getattr(self, name).strip()
         ]
 

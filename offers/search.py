@@ -1,0 +1,62 @@
+"""Text search as candidates type it, in French and Dutch.
+
+Offers and queries go through the same normalisation, so that accents are
+optional (secretaire finds Secrétaire), case is ignored, and the inclusive
+forms of a word (chargée, chargé·e, chargé.e, chargé-e, chargé(e)) and its
+plural all come down to one key. The keys of an offer are stored in
+`Offer.search_text`; PostgreSQL searches them with its full-text engine and
+a GIN index (the "simple" configuration: the normalisation here does what a
+language's stemmer would, for both languages at once), SQLite with substring
+matches, which give the same results.
+"""
+
+import re
+import unicodedata
+
+from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.db import connection
+from django.db.models import Q
+
+# What follows a word's stem in inclusive writing: chargé·e, élu·es, coordinateur·trice.
+INCLUSIVE_ENDING = re.compile(r"(?<=\w)(?:[·•.\-/]|\()(e|es|fe|ve|ne|le|te|se|trice|rice|euse|ice)\)?(?=\W|$)")
+WORD = re.compile(r"\w+")
+MAX_QUERY_WORDS = 10
+
+
+def strip_accents(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def keys(text: str) -> list[str]:
+    """The search keys of a text: lower case, no accents, no inclusive or plural endings."""
+    text = INCLUSIVE_ENDING.sub("", strip_accents(text or "").lower())
+    return [stem(word) for word in WORD.findall(text)]
+
+
+def stem(word: str) -> str:
+    # The feminine and plural endings of French (and Dutch -e/-s), so that
+    # chargee, charge, charges all key to "charg".
+    stripped = word.rstrip("es") if len(word) > 3 else word
+    return stripped if len(stripped) >= 2 else word
+
+
+def search_text(*parts: str) -> str:
+    """The keys of all `parts`, space-separated, with a space at each end so that
+    a substring search for " key" is a prefix search, as on PostgreSQL."""
+    return f" {' '.join(key for part in parts for key in keys(part))} "
+
+
+def matching(queryset, query: str, field: str = "search_text"):
+    """Offers whose keys contain every word of `query` (as a prefix on PostgreSQL)."""
+    words = keys(query)[:MAX_QUERY_WORDS]
+    if not words:
+        return queryset
+    if connection.vendor == "postgresql":
+        terms = " & ".join(f"{word}:*" for word in words)
+        vector = SearchVector(field, config="simple")
+        return queryset.annotate(search=vector).filter(search=SearchQuery(terms, config="simple", search_type="raw"))
+    condition = Q()
+    for word in words:
+        condition &= Q(**{f"{field}__contains": f" {word}"})
+    return queryset.filter(condition)

@@ -1,0 +1,80 @@
+"""Search as candidates type it: accents optional, inclusive forms equivalent, case ignored.
+
+The same cases run on SQLite and on PostgreSQL (full-text search with its index)."""
+
+import pytest
+from django.urls import reverse
+
+from offers import search
+from offers.models import Offer
+from tests.factories import make_offer
+
+pytestmark = pytest.mark.django_db
+URL = reverse("offers:list")
+
+INCLUSIVE_FORMS = ["chargée", "chargé·e", "chargé.e", "chargé-e", "chargé(e)", "Chargé", "CHARGE", "chargés"]
+
+
+def found(client, query):
+    return [offer.title for offer in client.get(URL, {"q": query}).context["page"]]
+
+
+@pytest.mark.parametrize("written", INCLUSIVE_FORMS)
+@pytest.mark.parametrize("typed", INCLUSIVE_FORMS)
+def test_every_inclusive_form_finds_every_other(client, written, typed):
+    make_offer(title=f"{written} de communication")
+    make_offer(title="Informaticien")
+    assert found(client, typed) == [f"{written} de communication"]
+
+
+def test_accents_are_optional(client):
+    make_offer(title="Secrétaire général·e")
+    assert found(client, "secretaire general") == ["Secrétaire général·e"]
+    assert found(client, "SÉCRÉTAIRE") == ["Secrétaire général·e"]
+
+
+def test_it_searches_the_sections_too(client):
+    make_offer(title="Adjoint·e", profile="Maîtrise du néerlandais")
+    assert found(client, "neerlandais") == ["Adjoint·e"]
+
+
+def test_every_word_must_match_but_each_may_be_the_start_of_a_word(client):
+    make_offer(title="Collaborateur·rice parlementaire", missions="Suivre les commissions")
+    make_offer(title="Collaborateur·rice communication")
+    assert found(client, "collaboratrice parlem") == []  # -trice is another word; stems differ
+    assert found(client, "collaborateur parlem") == ["Collaborateur·rice parlementaire"]
+    assert found(client, "arlementaire") == []  # not the start of a word
+
+
+def test_dutch_words_work_the_same(client):
+    make_offer(title="Parlementaire medewerker (m/v/x)", missions="Opvolging van de commissies")
+    assert found(client, "medewerkers") == ["Parlementaire medewerker (m/v/x)"]
+    assert found(client, "commissie") == ["Parlementaire medewerker (m/v/x)"]
+
+
+def test_search_text_follows_the_title_when_only_the_title_is_saved():
+    offer = make_offer(title="Assistant")
+    offer.title = "Attaché·e de presse"
+    offer.save(update_fields=["title"])
+    offer.refresh_from_db()
+    assert "attach" in offer.search_text
+    assert list(search.matching(Offer.objects.all(), "attachée")) == [offer]
+
+
+def test_punctuation_alone_searches_nothing(client):
+    make_offer(title="Stage")
+    assert found(client, "·-()") == ["Stage"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Chargé·e", ["charg"]),
+        ("élu·es", ["elu"]),
+        ("coordinateur·trice", ["coordinateur"]),
+        ("Hauts-de-France", ["haut", "de", "franc"]),
+        ("h/f/x", ["h", "f", "x"]),
+    ],
+)
+def test_keys(text, expected):
+    assert search.keys(text) == expected
