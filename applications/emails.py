@@ -7,9 +7,11 @@ import logging
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
 
-from applications.models import Email
+from applications.models import Email, recruiters_of
 
 logger = logging.getLogger(__name__)
 
@@ -53,3 +55,39 @@ def send_pending() -> tuple[int, int]:
         else:
             failed += 1
     return sent, failed
+
+
+def send_received(application, token) -> Email:
+    """The acknowledgement to the candidate, in the language they applied in, with their private link.
+
+    The link is in this e-mail only: no page shows it, so that nobody else on the
+    candidate's device finds it."""
+    link = settings.SITE_URL + reverse("applications:private", args=[token])
+    with translation.override(application.language):
+        subject, body = _render("received", {"application": application, "link": link})
+    return queue(Email.Kind.RECEIVED, application.email, subject, body, application=application)
+
+
+def notify_recruiters(application) -> list[Email]:
+    """Tell the organisation's recruiters, and its applications address, that an application arrived.
+
+    Nothing about the candidate is in it, only what it is about and a link to the
+    staff area: personal data stays in the board. Written in the site's language,
+    the staff's, whatever the candidate's."""
+    organisation = application.organisation
+    addresses = {user.email.lower(): user.email for user in recruiters_of(organisation)}
+    if organisation.applications_email:
+        addresses.setdefault(organisation.applications_email.lower(), organisation.applications_email)
+    link = settings.SITE_URL + application.get_absolute_url()
+    with translation.override(settings.LANGUAGE_CODE):
+        subject, body = _render("new_application", {"application": application, "link": link})
+    return [
+        queue(Email.Kind.NEW_APPLICATION, address, subject, body, application=application)
+        for address in addresses.values()
+    ]
+
+
+def _render(name, context) -> tuple[str, str]:
+    subject = " ".join(render_to_string(f"emails/{name}_subject.txt", context).split())
+    body = render_to_string(f"emails/{name}_body.txt", context).strip() + "\n"
+    return subject[: Email._meta.get_field("subject").max_length], body

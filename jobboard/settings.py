@@ -140,6 +140,11 @@ STORAGES = {
 FILE_UPLOAD_PERMISSIONS = 0o640
 # Images larger than this are refused before Pillow decodes them.
 MAX_IMAGE_UPLOAD_BYTES = env_int("MAX_IMAGE_UPLOAD_BYTES", 5 * 1024 * 1024)
+# Candidates' documents (CV, letter, other): each file at most this size. A whole
+# application form larger than three of them (plus a margin) is refused unread.
+MAX_DOCUMENT_BYTES = env_int("MAX_DOCUMENT_BYTES", 10 * 1024 * 1024)
+# Application forms a client address may send per hour (the three forms together).
+APPLICATION_RATE_LIMIT = env_int("APPLICATION_RATE_LIMIT", 10)
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

@@ -17,6 +17,7 @@ urlpatterns = [
     path("admin/r/<path:anything>", views.not_found),
     path("admin/", admin.site.urls),
     path("", include("offers.urls")),
+    path("", include("applications.urls")),
 ]
 
 if settings.DEBUG:

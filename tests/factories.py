@@ -116,3 +116,73 @@ def make_application(offer=None, organisation=None, **overrides):
     application.plan()
     application.save()
     return application
+
+
+# A one-page PDF, enough for anything that reads documents back.
+PDF_BYTES = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+def add_document(application, kind=None, content=PDF_BYTES, original_name="CV.pdf", content_type="application/pdf"):
+    """A document saved through its FileField into the private storage."""
+    from django.core.files.base import ContentFile
+
+    from applications.models import Document
+
+    document = Document(
+        application=application,
+        kind=kind or Document.Kind.CV,
+        original_name=original_name,
+        content_type=content_type,
+        size=len(content),
+    )
+    document.file.save(original_name, ContentFile(content), save=True)
+    return document
+
+
+def pdf_bytes(pages=1) -> bytes:
+    """A real PDF made by pypdf: `pages` blank A4 pages."""
+    from io import BytesIO
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(width=595, height=842)
+    buffer = BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def docx_bytes() -> bytes:
+    """A minimal Word document: the parts Word needs to open it."""
+    import zipfile
+    from io import BytesIO
+
+    buffer = BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(
+            "[Content_Types].xml",
+            '<?xml version="1.0" encoding="UTF-8"?>'
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/word/document.xml" ContentType='
+            '"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>',
+        )
+        archive.writestr(
+            "_rels/.rels",
+            '<?xml version="1.0" encoding="UTF-8"?>'
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            '<Relationship Id="rId1" Target="word/document.xml" Type='
+            '"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"/></Relationships>',
+        )
+        archive.writestr(
+            "word/document.xml",
+            '<?xml version="1.0" encoding="UTF-8"?>'
+            '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+            "<w:body><w:p><w:r><w:t>Lettre de motivation</w:t></w:r></w:p></w:body></w:document>",
+        )
+    return buffer.getvalue()
