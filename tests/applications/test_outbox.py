@@ -64,3 +64,16 @@ def test_an_email_that_keeps_failing_is_marked_failed_for_staff_to_see(settings)
     email.refresh_from_db()
     assert email.status == Email.Status.FAILED
     assert email.attempts == Email.MAX_ATTEMPTS
+
+
+def test_the_outbox_keeps_no_usable_private_link_once_the_acknowledgement_is_sent(
+    django_capture_on_commit_callbacks,
+):
+    application = make_application()
+    token = application.issue_token()
+    application.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        email = emails.send_received(application, token)
+    email.refresh_from_db()
+    assert token in mail.outbox[0].body
+    assert token not in email.body
