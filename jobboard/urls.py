@@ -1,10 +1,12 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 from django.views.static import serve
 
 from jobboard import views
+from offers.sitemaps import SITEMAPS
 
 admin.site.site_header = _("jobboard: staff area")
 admin.site.site_title = _("jobboard staff area")
@@ -12,6 +14,8 @@ admin.site.index_title = _("Recruiting")
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("robots.txt", views.robots_txt, name="robots"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="django.contrib.sitemaps.views.sitemap"),
     # The admin's "view on site" shortcut redirects to any object's public URL
     # without asking whose it is, which would reveal other organisations' drafts.
     path("admin/r/<path:anything>", views.not_found),

@@ -1,6 +1,9 @@
+from django.conf import settings
 from django.db import connection
 from django.http import Http404, HttpResponse
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
 
 
 @never_cache
@@ -17,3 +20,16 @@ def healthz(request):
 
 def not_found(request, **kwargs):
     raise Http404
+
+
+@require_GET
+def robots_txt(request):
+    # Private and staff pages stay out of search engines (they are also noindex).
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /candidature/",
+        "Disallow: " + reverse("offers:preview", args=[0]).removesuffix("0/"),
+        f"Sitemap: {settings.SITE_URL}{reverse('django.contrib.sitemaps.views.sitemap')}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")

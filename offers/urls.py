@@ -11,6 +11,7 @@ urlpatterns = [
     path("offres/flux.atom", OfferAtomFeed(), name="feed_atom"),
     path("offres/apercu/<int:pk>/", views.offer_preview, name="preview"),
     path("offres/<slug:slug>/", views.offer_detail, name="detail"),
+    path("offres/<slug:slug>/calendrier.ics", views.offer_calendar, name="calendar"),
     path("organisations/<slug:slug>/", views.organisation_detail, name="organisation"),
     path("organisations/<slug:slug>/flux.rss", OfferRssFeed(), name="organisation_feed_rss"),
     path("organisations/<slug:slug>/flux.atom", OfferAtomFeed(), name="organisation_feed_atom"),

@@ -1,10 +1,12 @@
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.paginator import Paginator
 from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from offers.filters import OfferFilter
 from offers.models import GroupComposition, Offer, Organisation, PoliticalGroup, Story
+from offers.structured_data import as_json_ld, job_posting, selection_calendar
 
 OFFERS_PER_PAGE = 20
 COMPOSITION_WITH_PARTIES = Prefetch("group__composition", queryset=GroupComposition.objects.select_related("party"))
@@ -112,6 +114,14 @@ def offer_preview(request, pk):
     return response
 
 
+def offer_calendar(request, slug):
+    """The offer's selection calendar, to add to one's own calendar."""
+    offer = get_object_or_404(Offer.objects.published().select_related("organisation"), slug=slug)
+    response = HttpResponse(selection_calendar(offer, request.get_host()), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{offer.slug}.ics"'
+    return response
+
+
 def offer_context(offer, preview=False) -> dict:
     other_offers = (
         Offer.objects.open()
@@ -120,7 +130,9 @@ def offer_context(offer, preview=False) -> dict:
         .only("title", "slug", "contract_type", "deadline")
         .order_by("deadline")[:5]
     )
-    return {"offer": offer, "other_offers": other_offers, "preview": preview}
+    # Search engines get the posting while it takes applications, and never a draft.
+    job_posting_json = as_json_ld(job_posting(offer)) if offer.is_open and not preview else None
+    return {"offer": offer, "other_offers": other_offers, "preview": preview, "job_posting_json": job_posting_json}
 
 
 def organisation_detail(request, slug):

@@ -1,0 +1,136 @@
+"""What search engines, feed readers and calendars get from the board."""
+
+import json
+import re
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from icalendar import Calendar
+
+from offers.models import Benefit, Offer
+from tests.factories import make_offer, make_organisation, make_story
+
+pytestmark = pytest.mark.django_db
+
+
+def json_ld(client, offer):
+    html = client.get(offer.get_absolute_url()).content.decode()
+    blocks = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    return [json.loads(block) for block in blocks]
+
+
+def test_an_open_offer_carries_a_complete_job_posting(client):
+    organisation = make_organisation(name="Les Engagés", website="https://example.org")
+    offer = make_offer(
+        organisation=organisation,
+        title="Adjoint·e à la direction (h/f/x)",
+        pay_min=Decimal("4200"),
+        pay_max=Decimal("4700"),
+        remote_policy=Offer.RemotePolicy.PARTIAL,
+        contract_type=Offer.ContractType.PERMANENT,
+        missions="Diriger le <b>service</b> support",
+    )
+    offer.places.update(region="Bruxelles-Capitale", postal_code="1000")
+    Benefit.objects.create(offer=offer, kind=Benefit.Kind.PAID_LEAVE, detail="30 jours")
+    [posting] = json_ld(client, offer)
+    assert posting["@type"] == "JobPosting"
+    assert posting["title"] == offer.title
+    assert "Diriger le" in posting["description"]
+    assert posting["datePosted"] == timezone.localtime(offer.published_at).date().isoformat()
+    assert posting["validThrough"].startswith(timezone.localtime(offer.deadline).date().isoformat())
+    assert posting["employmentType"] == ["FULL_TIME"]
+    assert posting["hiringOrganization"] == {
+        "@type": "Organization",
+        "name": "Les Engagés",
+        "sameAs": "https://example.org",
+    }
+    [place] = posting["jobLocation"]
+    assert place["address"] == {
+        "@type": "PostalAddress",
+        "postalCode": "1000",
+        "addressLocality": "Bruxelles",
+        "addressRegion": "Bruxelles-Capitale",
+        "addressCountry": "BE",
+    }
+    assert posting["applicantLocationRequirements"] == [{"@type": "Country", "name": "BE"}]
+    assert "jobLocationType" not in posting  # partly remote is not telework
+    assert posting["baseSalary"]["value"] == {
+        "@type": "QuantitativeValue",
+        "unitText": "MONTH",
+        "minValue": 4200.0,
+        "maxValue": 4700.0,
+    }
+    assert posting["directApply"] is True
+    assert "30 jours" in posting["jobBenefits"]
+
+
+def test_an_internship_is_marked_intern_and_a_fully_remote_job_telecommute(client):
+    offer = make_offer(contract_type=Offer.ContractType.INTERNSHIP, remote_policy=Offer.RemotePolicy.FULL)
+    [posting] = json_ld(client, offer)
+    assert posting["employmentType"] == ["FULL_TIME", "INTERN"]
+    assert posting["jobLocationType"] == "TELECOMMUTE"
+
+
+def test_a_closed_offer_carries_no_job_posting(client):
+    offer = make_offer(deadline=timezone.now() - timedelta(minutes=1))
+    assert json_ld(client, offer) == []
+
+
+def test_a_script_in_a_title_cannot_break_out_of_the_json(client):
+    offer = make_offer(title="</script><script>alert(1)</script>")
+    html = client.get(offer.get_absolute_url()).content.decode()
+    assert "<script>alert(1)" not in html
+    [posting] = json_ld(client, offer)
+    assert posting["title"] == offer.title
+
+
+def test_the_organisation_page_carries_no_job_posting(client):
+    organisation = make_organisation(accepts_spontaneous_applications=True)
+    make_offer(organisation=organisation)
+    assert "JobPosting" not in client.get(organisation.get_absolute_url()).content.decode()
+
+
+def test_the_selection_calendar_downloads_as_icalendar(client):
+    offer = make_offer(
+        written_test_from=date(2027, 6, 5),
+        written_test_to=date(2027, 6, 11),
+        interviews_from=date(2027, 6, 12),
+        interviews_to=date(2027, 6, 19),
+        start_date=date(2027, 9, 1),
+    )
+    response = client.get(reverse("offers:calendar", args=[offer.slug]))
+    assert response["Content-Type"].startswith("text/calendar")
+    events = {str(event["uid"]).split("@")[0]: event for event in Calendar.from_ical(response.content).walk("VEVENT")}
+    assert set(events) == {f"{offer.slug}-{step}" for step in ("deadline", "written-test", "interviews", "start")}
+    assert events[f"{offer.slug}-deadline"].decoded("dtstart") == offer.deadline.replace(microsecond=0)
+    assert events[f"{offer.slug}-written-test"].decoded("dtstart") == date(2027, 6, 5)
+    assert events[f"{offer.slug}-written-test"].decoded("dtend") == date(2027, 6, 12)  # exclusive end
+    assert "Épreuve écrite" in str(events[f"{offer.slug}-written-test"]["summary"])
+
+
+def test_a_draft_has_no_calendar(client):
+    offer = make_offer(status=Offer.Status.DRAFT, published_at=None)
+    assert client.get(reverse("offers:calendar", args=[offer.slug])).status_code == 404
+
+
+def test_the_sitemap_lists_published_offers_organisations_and_stories(client):
+    organisation = make_organisation()
+    live = make_offer(organisation=organisation)
+    draft = make_offer(organisation=organisation, status=Offer.Status.DRAFT, published_at=None)
+    story = make_story(organisation)
+    xml = client.get("/sitemap.xml").content.decode()
+    assert live.get_absolute_url() in xml
+    assert draft.get_absolute_url() not in xml
+    assert organisation.get_absolute_url() in xml
+    assert story.get_absolute_url() in xml
+    assert "<lastmod>" in xml
+
+
+def test_robots_txt_points_to_the_sitemap_and_keeps_private_pages_out(client):
+    text = client.get("/robots.txt").content.decode()
+    assert "Sitemap: " in text and text.strip().splitlines()[-1].endswith("/sitemap.xml")
+    for private in ("Disallow: /admin/", "Disallow: /candidature/", "Disallow: /offres/apercu/"):
+        assert private in text
