@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
@@ -20,9 +21,13 @@ urlpatterns = [
     # without asking whose it is, which would reveal other organisations' drafts.
     path("admin/r/<path:anything>", views.not_found),
     path("admin/", admin.site.urls),
+]
+# French pages have no prefix; /nl/… and /en/… are the same pages in Dutch and English.
+urlpatterns += i18n_patterns(
     path("", include("offers.urls")),
     path("", include("applications.urls")),
-]
+    prefix_default_language=False,
+)
 
 if settings.DEBUG:
     # Public media (logos, story photos) in development; production serves

@@ -1,4 +1,7 @@
 import pytest
+from django.conf import settings
+from django.urls import clear_url_caches
+from django.utils import translation
 
 from offers.models import Membership
 from tests.factories import add_member, make_organisation, make_user
@@ -8,6 +11,18 @@ from tests.factories import add_member, make_organisation, make_user
 def fast_password_hasher(settings):
     # Users are made in most tests; the real hasher costs a quarter of a second each.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    # A request to /nl/… leaves Dutch active in the thread, and a test that changes
+    # LANGUAGE_CODE leaves language prefixes cached in the URL resolver: each
+    # test starts in French with fresh URL caches.
+    clear_url_caches()
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    clear_url_caches()
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

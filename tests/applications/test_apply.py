@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from applications import views
 from applications.forms import OfferApplicationForm
@@ -89,8 +89,7 @@ def test_a_notice_changed_while_the_candidate_filled_in_the_form_must_be_read_ag
 
 
 def test_the_application_keeps_the_language_of_the_page(client, url):
-    with translation.override("en"):
-        apply(client, url)
+    apply(client, "/en" + url)
     assert Application.objects.get().language == "en"
 
 

@@ -45,7 +45,7 @@ def test_a_candidate_filters_the_list_and_reads_an_internship(page, screenshot, 
 
 def test_an_open_offer_leads_with_its_facts_on_a_phone(page, screenshot, demo):
     page.set_viewport_size(PHONE)
-    page.goto("/offres/?q=Engag%C3%A9s")
+    page.goto("/offres/?organisation=les-engages")
     page.locator("article.offer-card").first.get_by_role("link").click()
     facts = page.locator("dl.facts--lead")
     for label in ("Contrat", "Lieu de travail", "Rémunération", "Date limite"):

@@ -1,4 +1,4 @@
-"""A recruiter publishes a draft from the staff admin and candidates see it."""
+"""An organisation admin publishes a draft from the staff admin and candidates see it."""
 
 import pytest
 from playwright.sync_api import expect
@@ -16,9 +16,9 @@ def log_in(page, username):
     page.locator("input[type=submit]").click()
 
 
-def test_a_recruiter_publishes_a_draft_and_it_appears_on_the_list(page, screenshot):
+def test_an_organisation_admin_publishes_a_draft_and_it_appears_on_the_list(page, screenshot):
     organisation = make_organisation(name="Les Engagés")
-    add_member(make_user("bob"), organisation, Membership.Role.RECRUITER)
+    add_member(make_user("bob"), organisation, Membership.Role.ADMIN)
     draft = make_offer(
         title="Assistant·e parlementaire (h/f/x)",
         organisation=organisation,
