@@ -14,9 +14,10 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import Http404, HttpResponseRedirect
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -31,6 +32,7 @@ from offers.models import (
     PoliticalGroup,
     RequiredLanguage,
     Story,
+    may_publish,
     organisations_of,
 )
 
@@ -489,6 +491,16 @@ class OfferAdminForm(forms.ModelForm):
 BUTTONS = ("_publish", "_close", "_reopen", "_duplicate")
 
 
+def answer_waiting_url(offer) -> str | None:
+    """The applications app's page to answer everyone still waiting on `offer`.
+
+    Named, not imported: offers never imports applications."""
+    try:
+        return reverse("admin:applications_application_answer_waiting", args=[offer.pk])
+    except NoReverseMatch:
+        return None
+
+
 @admin.register(Offer)
 class OfferAdmin(OrganisationScopedMixin, admin.ModelAdmin):
     form = OfferAdminForm
@@ -535,7 +547,14 @@ class OfferAdmin(OrganisationScopedMixin, admin.ModelAdmin):
             fields.append("slug")  # its public URL must not move under candidates' feet
         if obj is not None and obj.status not in (Offer.Status.DRAFT, Offer.Status.SCHEDULED):
             fields.append("published_at")
+        elif (
+            obj is not None and obj.status == Offer.Status.SCHEDULED and not may_publish(request.user, obj.organisation)
+        ):
+            fields.append("published_at")  # moving a scheduled publication is publishing
         return fields
+
+    def publishes_somewhere(self, request) -> bool:
+        return any(may_publish(request.user, organisation) for organisation in organisations_of(request.user))
 
     def get_prepopulated_fields(self, request, obj=None):
         return self.prepopulated_fields if obj is None or obj.status == Offer.Status.DRAFT else {}
@@ -549,9 +568,10 @@ class OfferAdmin(OrganisationScopedMixin, admin.ModelAdmin):
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         status = obj.status if obj is not None else Offer.Status.DRAFT
         can_publish = status in (Offer.Status.DRAFT, Offer.Status.SCHEDULED)
+        may = may_publish(request.user, obj.organisation) if obj is not None else self.publishes_somewhere(request)
         context.update(
             is_draft=status == Offer.Status.DRAFT,
-            can_publish=can_publish,
+            can_publish=can_publish and may,
             can_close=status in (Offer.Status.SCHEDULED, Offer.Status.PUBLISHED),
             can_reopen=status == Offer.Status.CLOSED,
             can_duplicate=obj is not None and self.has_add_permission(request),
@@ -580,7 +600,8 @@ class OfferAdmin(OrganisationScopedMixin, admin.ModelAdmin):
             scheduled = offer.published_at if offer.published_at and offer.published_at > timezone.now() else None
             self.publish(request, offer, at=scheduled)
         elif "_close" in post:
-            self.close(request, offer)
+            if self.close(request, offer) and (url := answer_waiting_url(offer)):
+                return HttpResponseRedirect(url)
         elif "_reopen" in post:
             self.reopen(request, offer)
         elif "_duplicate" in post:
@@ -601,6 +622,13 @@ class OfferAdmin(OrganisationScopedMixin, admin.ModelAdmin):
         return True
 
     def publish(self, request, offer, at=None):
+        if not may_publish(request.user, offer.organisation):
+            messages.error(
+                request,
+                gettext("“%(offer)s” was not published: an organisation admin of %(organisation)s publishes offers.")
+                % {"offer": offer, "organisation": offer.organisation},
+            )
+            return
         refusal = gettext("“%(offer)s” cannot be published: %(reasons)s")
         if self.attempt(request, offer, lambda: offer.publish(at=at), refusal):
             if offer.status == Offer.Status.SCHEDULED:
@@ -611,11 +639,11 @@ class OfferAdmin(OrganisationScopedMixin, admin.ModelAdmin):
             else:
                 messages.success(request, gettext("“%(offer)s” is published.") % {"offer": offer})
 
-    def close(self, request, offer):
-        if self.attempt(request, offer, offer.close, gettext("“%(offer)s” cannot be closed: %(reasons)s")):
-            messages.success(
-                request, gettext("“%(offer)s” is closed: it no longer takes applications.") % {"offer": offer}
-            )
+    def close(self, request, offer) -> bool:
+        if not self.attempt(request, offer, offer.close, gettext("“%(offer)s” cannot be closed: %(reasons)s")):
+            return False
+        messages.success(request, gettext("“%(offer)s” is closed: it no longer takes applications.") % {"offer": offer})
+        return True
 
     def reopen(self, request, offer):
         if self.attempt(request, offer, offer.reopen, gettext("“%(offer)s” cannot be reopened: %(reasons)s")):
@@ -634,13 +662,15 @@ class OfferAdmin(OrganisationScopedMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Publish now"), permissions=["change"])
     def publish_offers(self, request, queryset):
-        for offer in queryset:
+        for offer in queryset.select_related("organisation"):
             self.publish(request, offer)
 
     @admin.action(description=_("Close (stop taking applications)"), permissions=["change"])
     def close_offers(self, request, queryset):
         for offer in queryset:
-            self.close(request, offer)
+            if self.close(request, offer) and (url := answer_waiting_url(offer)):
+                link = gettext("Answer everyone still waiting on “%(offer)s”") % {"offer": offer}
+                messages.info(request, format_html('<a href="{}">{}</a>', url, link))
 
     @admin.action(description=_("Reopen"), permissions=["change"])
     def reopen_offers(self, request, queryset):

@@ -299,8 +299,8 @@ def test_the_offer_form_lists_only_the_recruiters_groups(client, bob, organisati
     assert theirs.name not in str(form["group"])
 
 
-def test_an_offer_added_through_the_form_goes_live_once_published(client, bob, organisation):
-    client.force_login(bob)
+def test_an_offer_added_through_the_form_goes_live_once_published(client, alice, organisation):
+    client.force_login(alice)
     response = client.post(admin_url(Offer, "add"), new_offer_form(organisation))
     assert response.status_code == 302
     offer = Offer.objects.get(slug="attache-e-parlementaire")
@@ -325,10 +325,10 @@ def test_the_status_cannot_be_posted(client, bob, organisation):
     assert Offer.objects.get().status == Offer.Status.DRAFT
 
 
-def test_a_scheduled_offer_cannot_lose_its_publication_time(client, bob, organisation):
+def test_a_scheduled_offer_cannot_lose_its_publication_time(client, alice, organisation):
     later = timezone.now() + timedelta(days=2)
     offer = make_offer(organisation=organisation, status=Offer.Status.SCHEDULED, published_at=later)
-    client.force_login(bob)
+    client.force_login(alice)
     response = client.post(admin_url(offer, "change"), offer_form(offer, published_at_0="", published_at_1=""))
     assert response.status_code == 200
     assert response.context["adminform"].form.errors["published_at"]
@@ -347,9 +347,9 @@ def test_the_change_form_renders_an_offer_with_places_languages_and_benefits(cli
     assert 'value="8 €"' in content
 
 
-def test_a_drafts_change_page_says_what_is_missing_to_publish(client, bob, organisation):
+def test_a_drafts_change_page_says_what_is_missing_to_publish(client, alice, organisation):
     offer = make_draft(organisation=organisation, pay_min=None, pay_max=None)
-    client.force_login(bob)
+    client.force_login(alice)
     content = client.get(admin_url(offer, "change")).content.decode()
     assert "State the pay" in content
     assert 'name="_publish"' in content
@@ -386,9 +386,9 @@ def test_the_offer_list_costs_as_many_queries_for_30_offers_as_for_3(client, bob
 # Actions on the list
 
 
-def test_the_publish_action_publishes_a_complete_draft(client, bob, organisation):
+def test_the_publish_action_publishes_a_complete_draft(client, alice, organisation):
     offer = make_draft(organisation=organisation, title="Attaché·e")
-    client.force_login(bob)
+    client.force_login(alice)
     response = run_action(client, "publish_offers", offer)
     offer.refresh_from_db()
     assert offer.status == Offer.Status.PUBLISHED
@@ -405,9 +405,9 @@ def test_the_publish_action_publishes_a_complete_draft(client, bob, organisation
     ],
     ids=["no-pay", "vague-pay", "past-deadline"],
 )
-def test_the_publish_action_refuses_a_draft_that_is_not_ready(client, bob, organisation, flaw, reason):
+def test_the_publish_action_refuses_a_draft_that_is_not_ready(client, alice, organisation, flaw, reason):
     offer = make_draft(organisation=organisation, title="Attaché·e", **flaw)
-    client.force_login(bob)
+    client.force_login(alice)
     response = run_action(client, "publish_offers", offer)
     offer.refresh_from_db()
     assert offer.status == Offer.Status.DRAFT
@@ -416,10 +416,10 @@ def test_the_publish_action_refuses_a_draft_that_is_not_ready(client, bob, organ
     assert reason in message
 
 
-def test_the_publish_action_leaves_a_published_offer_as_it_was(client, bob, organisation):
+def test_the_publish_action_leaves_a_published_offer_as_it_was(client, alice, organisation):
     offer = make_offer(organisation=organisation)
     published_at = offer.published_at
-    client.force_login(bob)
+    client.force_login(alice)
     response = run_action(client, "publish_offers", offer)
     offer.refresh_from_db()
     assert offer.published_at == published_at
@@ -491,11 +491,11 @@ def test_the_duplicate_action_copies_an_offer_as_a_new_draft(client, bob, organi
 # Buttons of the change form
 
 
-def test_save_and_publish_with_a_future_time_schedules_the_offer(client, bob, organisation):
+def test_save_and_publish_with_a_future_time_schedules_the_offer(client, alice, organisation):
     offer = make_draft(organisation=organisation)
     later = timezone.localtime() + timedelta(days=3)
     data = offer_form(offer, published_at_0=later.date().isoformat(), published_at_1="09:00:00", _publish="1")
-    client.force_login(bob)
+    client.force_login(alice)
     response = client.post(admin_url(offer, "change"), data)
     assert response.status_code == 302
     offer.refresh_from_db()
@@ -504,19 +504,19 @@ def test_save_and_publish_with_a_future_time_schedules_the_offer(client, bob, or
     assert offer not in Offer.objects.published()
 
 
-def test_save_and_publish_without_a_time_publishes_at_once(client, bob, organisation):
+def test_save_and_publish_without_a_time_publishes_at_once(client, alice, organisation):
     offer = make_draft(organisation=organisation)
-    client.force_login(bob)
+    client.force_login(alice)
     client.post(admin_url(offer, "change"), offer_form(offer, _publish="1"))
     offer.refresh_from_db()
     assert offer.status == Offer.Status.PUBLISHED
     assert offer in Offer.objects.open()
 
 
-def test_save_and_publish_keeps_the_changes_and_says_what_is_missing(client, bob, organisation):
+def test_save_and_publish_keeps_the_changes_and_says_what_is_missing(client, alice, organisation):
     offer = make_draft(organisation=organisation, title="Attaché·e")
     data = offer_form(offer, title="Attaché·e de presse", pay_min="", pay_max="", _publish="1")
-    client.force_login(bob)
+    client.force_login(alice)
     response = client.post(admin_url(offer, "change"), data)
     assert response.status_code == 302
     offer.refresh_from_db()
@@ -525,19 +525,127 @@ def test_save_and_publish_keeps_the_changes_and_says_what_is_missing(client, bob
     assert any(m.startswith("“Attaché·e de presse” cannot be published: State the pay") for m in messages_of(response))
 
 
-def test_save_and_publish_on_the_add_form_publishes_the_new_offer(client, bob, organisation):
-    client.force_login(bob)
+def test_save_and_publish_on_the_add_form_publishes_the_new_offer(client, alice, organisation):
+    client.force_login(alice)
     client.post(admin_url(Offer, "add"), new_offer_form(organisation, _publish="1"))
     assert Offer.objects.get() in Offer.objects.open()
 
 
-def test_the_close_button_closes_the_offer(client, bob, organisation):
+def test_the_close_button_closes_the_offer_and_leads_to_answering_those_still_waiting(client, bob, organisation):
     offer = make_offer(organisation=organisation)
     client.force_login(bob)
     response = client.post(admin_url(offer, "change"), offer_form(offer, _close="1"))
-    assert response.url == admin_url(offer, "change")
+    assert response.url == reverse("admin:applications_application_answer_waiting", args=[offer.pk])
     offer.refresh_from_db()
     assert offer.status == Offer.Status.CLOSED
+
+
+def test_after_closing_an_offer_nobody_waits_for_the_answer_page_returns_to_the_offer(client, bob, organisation):
+    offer = make_offer(organisation=organisation, title="Attaché·e")
+    client.force_login(bob)
+    response = client.post(admin_url(offer, "change"), offer_form(offer, _close="1"), follow=True)
+    assert response.redirect_chain[-1][0] == admin_url(offer, "change")
+    assert "Nobody is waiting for an answer on “Attaché·e”." in messages_of(response)
+
+
+def test_the_close_action_links_to_answering_those_still_waiting(client, bob, organisation):
+    offer = make_offer(organisation=organisation, title="Attaché·e")
+    client.force_login(bob)
+    response = run_action(client, "close_offers", offer)
+    link = reverse("admin:applications_application_answer_waiting", args=[offer.pk])
+    assert f'<a href="{link}">Answer everyone still waiting on “Attaché·e”</a>' in messages_of(response)
+
+
+def test_a_refused_close_leads_nowhere_else(client, bob, organisation):
+    offer = make_draft(organisation=organisation)
+    client.force_login(bob)
+    response = client.post(admin_url(offer, "change"), offer_form(offer, _close="1"))
+    assert response.url == admin_url(offer, "change")
+
+
+# Publishing by role: recruiters prepare, organisation admins publish
+
+
+def test_a_recruiter_cannot_publish_with_the_action(client, bob, organisation):
+    offer = make_draft(organisation=organisation, title="Attaché·e")
+    client.force_login(bob)
+    response = run_action(client, "publish_offers", offer)
+    offer.refresh_from_db()
+    assert offer.status == Offer.Status.DRAFT
+    assert messages_of(response) == ["“Attaché·e” was not published: an organisation admin of Ecolo publishes offers."]
+
+
+def test_a_recruiter_is_offered_saving_the_draft_but_not_publishing_it(client, bob, organisation):
+    offer = make_draft(organisation=organisation)
+    client.force_login(bob)
+    content = client.get(admin_url(offer, "change")).content.decode()
+    assert "Save as draft" in content
+    assert 'name="_publish"' not in content
+    assert 'name="_publish"' not in client.get(admin_url(Offer, "add")).content.decode()
+
+
+def test_a_recruiter_saves_a_draft_but_save_and_publish_does_not_publish_it(client, bob, organisation):
+    offer = make_draft(organisation=organisation, title="Attaché·e")
+    client.force_login(bob)
+    response = client.post(admin_url(offer, "change"), offer_form(offer, title="Attaché·e de presse", _publish="1"))
+    offer.refresh_from_db()
+    assert offer.title == "Attaché·e de presse"
+    assert offer.status == Offer.Status.DRAFT
+    assert any("was not published: an organisation admin" in message for message in messages_of(response))
+
+
+def test_a_recruiter_adds_a_draft(client, bob, organisation):
+    client.force_login(bob)
+    assert client.post(admin_url(Offer, "add"), new_offer_form(organisation)).status_code == 302
+    assert Offer.objects.get().status == Offer.Status.DRAFT
+
+
+def test_a_recruiter_cannot_move_a_scheduled_publication(client, bob, organisation):
+    later = timezone.now() + timedelta(days=2)
+    offer = make_offer(organisation=organisation, status=Offer.Status.SCHEDULED, published_at=later)
+    now = timezone.localtime()
+    client.force_login(bob)
+    data = offer_form(offer, published_at_0=now.date().isoformat(), published_at_1=now.time().isoformat())
+    client.post(admin_url(offer, "change"), data)
+    offer.refresh_from_db()
+    assert offer.published_at == later
+
+
+def test_an_organisation_admin_sees_save_and_publish(client, alice, organisation):
+    client.force_login(alice)
+    assert 'name="_publish"' in client.get(admin_url(make_draft(organisation=organisation), "change")).content.decode()
+    assert 'name="_publish"' in client.get(admin_url(Offer, "add")).content.decode()
+
+
+def test_a_recruiter_publishes_where_the_organisation_lets_recruiters_publish(client, bob, organisation):
+    organisation.recruiters_can_publish = True
+    organisation.save()
+    offer = make_draft(organisation=organisation)
+    client.force_login(bob)
+    assert 'name="_publish"' in client.get(admin_url(offer, "change")).content.decode()
+    run_action(client, "publish_offers", offer)
+    offer.refresh_from_db()
+    assert offer.status == Offer.Status.PUBLISHED
+
+
+def test_the_rule_applies_per_organisation(client, bob, organisation, other_organisation):
+    other_organisation.recruiters_can_publish = True
+    other_organisation.save()
+    add_member(bob, other_organisation)
+    ours, theirs = make_draft(organisation=organisation), make_draft(organisation=other_organisation)
+    client.force_login(bob)
+    run_action(client, "publish_offers", ours, theirs)
+    ours.refresh_from_db()
+    theirs.refresh_from_db()
+    assert (ours.status, theirs.status) == (Offer.Status.DRAFT, Offer.Status.PUBLISHED)
+
+
+def test_a_superuser_publishes_anywhere(client, superuser, organisation):
+    offer = make_draft(organisation=organisation)
+    client.force_login(superuser)
+    run_action(client, "publish_offers", offer)
+    offer.refresh_from_db()
+    assert offer.status == Offer.Status.PUBLISHED
 
 
 def test_the_reopen_button_saves_the_new_deadline_then_reopens(client, bob, organisation):
