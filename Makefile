@@ -38,7 +38,7 @@ test: messages browser-deps
 	$(PY) -m ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) manage.py collectstatic --noinput --verbosity 0
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto
 
 lint: install
 	$(PY) -m ruff check --fix .
