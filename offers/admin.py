@@ -385,6 +385,7 @@ OFFER_FIELDSETS = (
                 "employer_of_record",
                 "reporting_line",
                 "language",
+                "recruiters",
             )
         },
     ),
@@ -478,6 +479,19 @@ class OfferAdminForm(forms.ModelForm):
             ),
         }
 
+    def clean(self):
+        cleaned = super().clean()
+        organisation, recruiters = cleaned.get("organisation"), cleaned.get("recruiters")
+        if organisation and recruiters:
+            members = set(organisation.memberships.values_list("user_id", flat=True))
+            if outsiders := [user for user in recruiters if user.pk not in members]:
+                names = ", ".join(user.get_full_name() or user.get_username() for user in outsiders)
+                self.add_error(
+                    "recruiters",
+                    _("Only members of the organisation can be in charge: %(names)s is not.") % {"names": names},
+                )
+        return cleaned
+
     def clean_published_at(self):
         published_at = self.cleaned_data["published_at"]
         if published_at is None and self.instance.status == Offer.Status.SCHEDULED:
@@ -527,6 +541,7 @@ class OfferAdmin(OrganisationScopedMixin, admin.ModelAdmin):
     readonly_fields = OFFER_READONLY_FIELDS
     save_on_top = True
     inlines = [PlaceInline, RequiredLanguageInline, BenefitInline]
+    filter_horizontal = ("recruiters",)
     actions = ["publish_offers", "close_offers", "reopen_offers", "archive_offers", "duplicate_offers"]
     fieldsets = OFFER_FIELDSETS
 
@@ -564,6 +579,17 @@ class OfferAdmin(OrganisationScopedMixin, admin.ModelAdmin):
             groups = PoliticalGroup.objects.filter(organisation__in=organisations_of(request.user))
             kwargs["queryset"] = groups.select_related("institution")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "recruiters":
+            # Colleagues only: the members of the user's own organisations, never everyone's accounts.
+            kwargs["queryset"] = (
+                get_user_model()
+                .objects.filter(is_active=True, memberships__organisation__in=organisations_of(request.user))
+                .distinct()
+                .order_by("username")
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         status = obj.status if obj is not None else Offer.Status.DRAFT

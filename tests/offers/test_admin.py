@@ -686,3 +686,24 @@ def test_publishing_a_live_offer_again_is_refused_and_keeps_its_publication_time
     assert any("cannot be published" in message for message in messages_of(response))
     offer.refresh_from_db()
     assert offer.published_at == published_at
+
+
+def test_an_offer_names_its_recruiters_in_charge_among_the_organisations_members(client, alice, bob, charlie):
+    offer = make_draft(organisation=alice.memberships.get().organisation)
+    client.force_login(alice)
+    page = client.get(admin_url(offer, "change")).content.decode()
+    assert f'value="{bob.pk}"' in page
+    assert f'value="{charlie.pk}"' not in page  # another organisation's recruiter is not offered
+
+    response = client.post(admin_url(offer, "change"), offer_form(offer, recruiters=[bob.pk]))
+    assert response.status_code == 302
+    assert list(offer.recruiters.all()) == [bob]
+
+
+def test_a_recruiter_of_another_organisation_cannot_be_put_in_charge(superuser, client, alice, charlie):
+    offer = make_draft(organisation=alice.memberships.get().organisation)
+    client.force_login(superuser)
+    response = client.post(admin_url(offer, "change"), offer_form(offer, recruiters=[charlie.pk]))
+    assert response.status_code == 200
+    assert "recruiters" in response.context["adminform"].form.errors
+    assert not offer.recruiters.exists()
