@@ -50,7 +50,7 @@ class OfferRssFeed(Feed):
         return scope.offers
 
     def item_title(self, offer):
-        return offer.title
+        return offer.display_title
 
     def item_description(self, offer):
         employer = offer.organisation.name + (f" · {offer.group.name}" if offer.group_id else "")

@@ -14,7 +14,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from offers import search
+from offers import search, titles
 from offers.images import WebImageField
 from offers.markdown import render_markdown
 
@@ -61,6 +61,12 @@ def contrast_with_white(hex_value: str) -> float:
     return 1.05 / (relative_luminance(hex_value) + 0.05)
 
 
+class GenderMention(models.TextChoices):
+    BELGIUM = "h/f/x", _("h/f/x (Belgium)")
+    FRANCE = "H/F", _("H/F (France)")
+    FLANDERS = "m/v/x", _("m/v/x (Flanders)")
+
+
 class Organisation(models.Model):
     """The employer and the tenant: each recruiter works for one or more of these."""
 
@@ -97,6 +103,13 @@ class Organisation(models.Model):
     presentation = models.TextField(_("presentation"), blank=True, help_text=_("Markdown."))
     working_with_us = models.TextField(_("working with us"), blank=True, help_text=_("Markdown."))
     candidate_expectations = models.TextField(_("what we expect from candidates"), blank=True, help_text=_("Markdown."))
+    gender_mention = models.CharField(
+        _("gender mention on titles"),
+        max_length=5,
+        choices=GenderMention.choices,
+        blank=True,
+        help_text=_("Added to offer titles that do not carry one, as the country's usage has it."),
+    )
     accepts_spontaneous_applications = models.BooleanField(_("accepts spontaneous applications"), default=False)
     accepts_internship_requests = models.BooleanField(_("accepts internship requests"), default=False)
     applications_email = models.EmailField(
@@ -606,6 +619,19 @@ class Offer(models.Model):
         return reverse("offers:detail", args=[self.slug])
 
     # Reading
+
+    @property
+    def display_title(self) -> str:
+        """The title as written, with the organisation's gender mention if it has none."""
+        mention = self.organisation.gender_mention
+        if mention and not titles.has_gender_mention(self.title):
+            return f"{self.title} ({mention})"
+        return self.title
+
+    @property
+    def spoken_title(self) -> str:
+        """The title as screen readers should say it: inclusive words in full."""
+        return titles.spoken(self.title)
 
     @property
     def is_open(self) -> bool:

@@ -1,6 +1,13 @@
-from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps import Sitemap as DjangoSitemap
 
 from offers.models import Offer, Organisation, PoliticalGroup, Story
+
+
+class Sitemap(DjangoSitemap):
+    # Every page in each language, with its alternates (hreflang) and x-default.
+    i18n = True
+    alternates = True
+    x_default = True
 
 
 class OfferSitemap(Sitemap):

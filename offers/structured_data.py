@@ -39,7 +39,7 @@ def job_posting(offer: Offer) -> dict:
     data = {
         "@context": "https://schema.org/",
         "@type": "JobPosting",
-        "title": offer.title,
+        "title": offer.display_title,
         "description": "".join(f"<h2>{heading}</h2>{html}" for heading, html in offer.sections()),
         "datePosted": timezone.localtime(offer.published_at).date().isoformat(),
         "validThrough": timezone.localtime(offer.deadline).isoformat(),
@@ -94,7 +94,7 @@ def selection_calendar(offer: Offer, host: str) -> bytes:
     calendar = Calendar()
     calendar.add("prodid", "-//jobboard//offers//FR")
     calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", offer.title)
+    calendar.add("x-wr-calname", offer.display_title)
     url = absolute(offer.get_absolute_url())
 
     def add(step: str, summary: str, start, end=None):
