@@ -127,6 +127,8 @@ def test_the_sitemap_lists_published_offers_organisations_and_stories(client):
     assert organisation.get_absolute_url() in xml
     assert story.get_absolute_url() in xml
     assert "<lastmod>" in xml
+    assert f'hreflang="nl" href="http://testserver/nl{live.get_absolute_url()}"' in xml
+    assert 'hreflang="x-default"' in xml
 
 
 def test_robots_txt_points_to_the_sitemap_and_keeps_private_pages_out(client):
