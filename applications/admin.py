@@ -7,7 +7,7 @@ its documents, notes, history and e-mails are a 404.
 
 Within the organisation, a discreet application shows who the candidate is
 (identity, contact, message, documents, e-mails) only to the people
-`identity_visible` names; everyone else sees "Discreet application" and gets a
+`identity_visible` (in applications.models) names; everyone else sees "Discreet application" and gets a
 403 on its documents.
 
 The admin's own log outlives erasure, so it is written without candidates'
@@ -27,7 +27,7 @@ from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q, Value
+from django.db.models import Count, Q
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -40,7 +40,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from applications import emails, exports
-from applications.models import Application, Document, Email, MessageTemplate, Note, StatusChange
+from applications.models import Application, Document, Email, MessageTemplate, Note, StatusChange, identity_visible
 from offers.admin import OrganisationScopedMixin, OwnOrganisationFilter, has_role_in
 from offers.models import Membership, Offer
 
@@ -51,32 +51,6 @@ IDENTITY_FIELDS = ("first_name", "last_name", "email", "phone", "message")
 PLACEHOLDER = re.compile(r"\{(first_name|last_name|offer|organisation)\}")
 RECENTLY_CLOSED_DAYS = 60
 FALLBACK_LANGUAGE = "fr"
-
-
-def identity_visible(user, prefix: str = "") -> Q:
-    """Applications (reached through `prefix`, e.g. "application__") whose candidate `user` may see.
-
-    Everyone in the organisation sees an ordinary application. A discreet one is
-    seen by superusers and by the recruiters in charge of its offer
-    (`offer.recruiters`); without an offer (spontaneous, internship), by the
-    organisation's admins.
-    """
-    if user.is_superuser:
-        return Q()
-    in_charge = Offer.recruiters.through.objects.filter(offer_id=OuterRef(f"{prefix}offer_id"), user_id=user.pk)
-    administered = Membership.objects.filter(user_id=user.pk, role=Membership.Role.ADMIN).values("organisation_id")
-    return (
-        Q(**{f"{prefix}is_discreet": False})
-        | Q(Exists(in_charge))
-        | Q(**{f"{prefix}offer__isnull": True, f"{prefix}organisation__in": administered})
-    )
-
-
-def with_identity(queryset, user):
-    """Annotate each application with `shows_identity`, computed in the same query."""
-    if user.is_superuser:
-        return queryset.annotate(shows_identity=Value(True, output_field=BooleanField()))
-    return queryset.annotate(shows_identity=ExpressionWrapper(identity_visible(user), output_field=BooleanField()))
 
 
 def mask(application):
@@ -356,7 +330,7 @@ class ApplicationAdmin(OrganisationScopedMixin, admin.ModelAdmin):
     # Who sees and does what
 
     def scope(self, queryset, user):
-        return with_identity(queryset.for_user(user), user)
+        return queryset.for_user(user).with_identity(user)
 
     def get_object(self, request, object_id, from_field=None):
         return mask(super().get_object(request, object_id, from_field))

@@ -3,7 +3,7 @@
 Everything here streams: rows and files are read in chunks and written out as
 they come, so a large offer costs no more memory than a small one. The caller
 has checked the permission and passes applications annotated with
-`shows_identity` (see applications.admin.with_identity); a candidate whose
+`shows_identity` (see ApplicationQuerySet.with_identity); a candidate whose
 identity the user may not see is masked in the CSV and left out of the ZIP.
 """
 

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import storages
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import Exists, ExpressionWrapper, OuterRef, Q, Value
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -44,10 +44,37 @@ def add_months(day: date, months: int) -> date:
     return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
 
 
+def identity_visible(user, prefix: str = "") -> Q:
+    """Applications (reached through `prefix`, e.g. "application__") whose candidate `user` may see.
+
+    Everyone in the organisation sees an ordinary application. A discreet one is
+    seen by superusers and by the recruiters in charge of its offer
+    (`offer.recruiters`); without an offer (spontaneous, internship), by the
+    organisation's admins.
+    """
+    if user.is_superuser:
+        return Q()
+    in_charge = Offer.recruiters.through.objects.filter(offer_id=OuterRef(f"{prefix}offer_id"), user_id=user.pk)
+    administered = Membership.objects.filter(user_id=user.pk, role=Membership.Role.ADMIN).values("organisation_id")
+    return (
+        Q(**{f"{prefix}is_discreet": False})
+        | Q(Exists(in_charge))
+        | Q(**{f"{prefix}offer__isnull": True, f"{prefix}organisation__in": administered})
+    )
+
+
 class ApplicationQuerySet(models.QuerySet):
     def for_user(self, user):
         """The one staff-visibility rule: applications to the user's organisations."""
         return self.filter(organisation__in=organisations_of(user))
+
+    def with_identity(self, user):
+        """Annotate each application with `shows_identity`: may `user` see who the candidate is."""
+        if user.is_superuser:
+            return self.annotate(shows_identity=Value(True, output_field=models.BooleanField()))
+        return self.annotate(
+            shows_identity=ExpressionWrapper(identity_visible(user), output_field=models.BooleanField())
+        )
 
     def awaiting_answer(self):
         """Received or in review, with the organisation's answer delay passed."""
