@@ -33,6 +33,16 @@ def media_in_a_temporary_directory(settings, tmp_path):
 
 
 @pytest.fixture
+def english_admin(settings):
+    """For tests that read the admin's English msgids and render it without a collectstatic run."""
+    settings.LANGUAGE_CODE = "en"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
 def organisation(db):
     return make_organisation(name="Ecolo", slug="ecolo")
 

@@ -32,7 +32,7 @@ from tests.factories import (
     make_user,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_admin")]
 
 OUR_APPS = ("offers", "applications")
 SECRET = "Zorglub"
@@ -108,15 +108,6 @@ def relations():
                     and remote not in SHARED
                 ):
                     yield pytest.param(model, field.name, id=f"{model._meta.label}.{field.name}")
-
-
-@pytest.fixture(autouse=True)
-def english_and_unhashed_static(settings):
-    settings.LANGUAGE_CODE = "en"
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
 
 
 @pytest.fixture

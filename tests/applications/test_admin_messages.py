@@ -9,7 +9,7 @@ from applications.models import Application, Email, MessageTemplate
 from offers.models import Membership, Offer
 from tests.factories import add_member, make_application, make_offer
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_admin")]
 
 Status = Application.Status
 
@@ -17,16 +17,6 @@ Status = Application.Status
 class BrokenBackend(BaseEmailBackend):
     def send_messages(self, email_messages):
         raise ConnectionRefusedError("SMTP server unreachable")
-
-
-@pytest.fixture(autouse=True)
-def english_and_unhashed_static(settings):
-    settings.LANGUAGE_CODE = "en"
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
 
 
 @pytest.fixture

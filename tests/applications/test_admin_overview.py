@@ -12,18 +12,9 @@ from applications.models import Application
 from offers.models import Offer
 from tests.factories import make_application, make_offer
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_admin")]
 
 Status = Application.Status
-
-
-@pytest.fixture(autouse=True)
-def english_and_unhashed_static(settings):
-    settings.LANGUAGE_CODE = "en"
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
 
 
 def url(view, *args):

@@ -14,18 +14,9 @@ from applications.models import Application, Email, Note, StatusChange
 from offers.models import Membership
 from tests.factories import add_document, add_member, make_application, make_offer, make_user
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_admin")]
 
 Status = Application.Status
-
-
-@pytest.fixture(autouse=True)
-def english_and_unhashed_static(settings):
-    settings.LANGUAGE_CODE = "en"
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
 
 
 @pytest.fixture

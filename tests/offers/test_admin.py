@@ -15,17 +15,7 @@ from django.utils import timezone
 from offers.models import Benefit, Institution, Language, Membership, Offer, Organisation, RequiredLanguage
 from tests.factories import add_member, make_group, make_institution, make_offer, make_story, make_user
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def english_and_unhashed_static(settings):
-    # Assertions read the English msgids; pages render without a collectstatic run.
-    settings.LANGUAGE_CODE = "en"
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_admin")]
 
 
 def admin_url(model_or_row, view="changelist"):
