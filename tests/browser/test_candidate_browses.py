@@ -64,3 +64,16 @@ def test_a_keyboard_user_can_skip_to_the_content(page, demo):
     expect(skip).to_be_focused()
     page.keyboard.press("Enter")
     expect(page.locator("main")).to_be_focused()
+
+
+def test_a_candidate_switches_to_dutch_and_stays_on_the_same_offer(page, screenshot, demo):
+    page.goto("/offres/?organisation=les-engages")
+    page.locator("article.offer-card").first.get_by_role("link").click()
+    french_url = page.url
+    page.locator(".language-switcher").get_by_role("link", name="NL").click()
+    assert page.url == french_url.replace("/offres/", "/nl/offres/")
+    expect(page.locator("html")).to_have_attribute("lang", "nl")
+    expect(page.locator("dl.facts--lead")).to_contain_text("Uiterste datum")
+    expect(page.get_by_role("link", name="Online solliciteren")).to_be_visible()
+    expect(page.get_by_role("link", name="Alle vacatures")).to_be_visible()
+    screenshot("offer-dutch-desktop")
