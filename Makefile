@@ -22,6 +22,7 @@ system-deps:
 
 browser-deps:
 	@test -x /usr/bin/chromium || (apt-get update -qq && apt-get install -y -qq chromium)
+	@command -v java >/dev/null || (apt-get update -qq && apt-get install -y -qq default-jre-headless)
 
 messages: install
 	DEBUG=True $(PY) manage.py compilemessages --ignore=.venv --verbosity 0
@@ -29,6 +30,7 @@ messages: install
 run: messages
 	DEBUG=True $(PY) manage.py migrate --noinput
 	DEBUG=True $(PY) manage.py load_demo
+	DEBUG=True $(PY) manage.py load_demo_applications
 	DEBUG=True $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: export SECRET_KEY = test-only-secret-key-not-for-production

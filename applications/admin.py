@@ -39,10 +39,10 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from applications import emails, exports
+from applications import dashboard, emails, exports
 from applications.models import Application, Document, Email, MessageTemplate, Note, StatusChange, identity_visible
-from offers.admin import OrganisationScopedMixin, OwnOrganisationFilter, has_role_in
-from offers.models import Membership, Offer
+from offers.admin import ALL_ROLES, OrganisationScopedMixin, OwnOrganisationFilter, has_role_in, has_role_somewhere
+from offers.models import Membership, Offer, Organisation, organisations_of
 
 ADMIN_ROLES = (Membership.Role.ADMIN,)
 # Only the candidate withdraws.
@@ -911,3 +911,45 @@ class EmailAdmin(OrganisationScopedMixin, admin.ModelAdmin):
                     request,
                     gettext("“%(email)s” was not sent: %(error)s") % {"email": email, "error": email.last_error},
                 )
+
+
+# The admin's index: the recruiting dashboard
+
+ALL_ORGANISATIONS = "all"
+
+
+def dashboard_index(request):
+    """The admin's index, with the dashboard of the user's organisations above the list of models.
+
+    jobboard/urls.py routes /admin/ here, ahead of admin.site.urls; AdminSite.index takes the dashboard as
+    extra context and templates/admin/index.html shows it. Subclassing AdminSite would do the same with
+    more machinery (a custom site swapped in through an AdminConfig)."""
+    return admin.site.index(request, extra_context=dashboard_context(request))
+
+
+def dashboard_context(request) -> dict:
+    """The dashboard of the organisation chosen with ?organisation=<slug>, or nothing.
+
+    A member sees one of their organisations at a time, the first by name unless they pick another; a
+    superuser sees all of them unless they pick one. Another organisation's slug is a 404. Staff without
+    a membership get the plain index."""
+    user = request.user
+    if not has_role_somewhere(request, ALL_ROLES):
+        return {}
+    choices = list(organisations_of(user).only("pk", "name", "slug"))
+    if not choices:
+        return {}
+    slug = request.GET.get("organisation", "")
+    if user.is_superuser and slug in ("", ALL_ORGANISATIONS):
+        chosen, organisations = None, organisations_of(user)
+    else:
+        chosen = next((choice for choice in choices if choice.slug == slug), None) if slug else choices[0]
+        if chosen is None:
+            raise Http404
+        organisations = Organisation.objects.filter(pk=chosen.pk)
+    return {
+        "dashboard": dashboard.build(organisations),
+        "dashboard_choices": choices if user.is_superuser or len(choices) > 1 else [],
+        "dashboard_organisation": chosen,
+        "dashboard_all": ALL_ORGANISATIONS if user.is_superuser else None,
+    }

@@ -263,8 +263,10 @@ def candidate_application(token: str) -> Application:
 
 
 def private_response(response):
-    # The token is in the URL: no Referer may carry it elsewhere, no cache or index may keep the page.
-    response["Referrer-Policy"] = "no-referrer"
+    # The token is in the URL: no Referer may carry it to another site, no cache or index may keep the page.
+    # Not "no-referrer": browsers would then post the withdraw and erase forms with "Origin: null",
+    # which the CSRF check refuses.
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex, nofollow"
     add_never_cache_headers(response)
     return response
@@ -306,6 +308,8 @@ def erase(request, token):
     application = candidate_application(token)
     form = EraseForm(request.POST)
     if not form.is_valid():
+        # The box sits low on the page: focus on it, so that its error is read out, not missed.
+        form.fields["confirm"].widget.attrs["autofocus"] = True
         return render_private(request, application, token, erase_form=form, status=400)
     application.erase()
     return private_response(redirect("applications:erased"))

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "offers",
     "applications",
+    "alerts",
 ]
 
 MIDDLEWARE = [
@@ -146,8 +147,14 @@ MAX_IMAGE_UPLOAD_BYTES = env_int("MAX_IMAGE_UPLOAD_BYTES", 5 * 1024 * 1024)
 # Candidates' documents (CV, letter, other): each file at most this size. A whole
 # application form larger than three of them (plus a margin) is refused unread.
 MAX_DOCUMENT_BYTES = env_int("MAX_DOCUMENT_BYTES", 10 * 1024 * 1024)
-# Application forms a client address may send per hour (the three forms together).
+# Application forms a client address may send per hour (the three forms together);
+# alert subscriptions are counted apart, with the same limit.
 APPLICATION_RATE_LIMIT = env_int("APPLICATION_RATE_LIMIT", 10)
+
+# Daily and weekly alert digests go out from this hour (local time), at the first run of send_alerts.
+ALERT_DIGEST_HOUR = env_int("ALERT_DIGEST_HOUR", 7)
+if not 0 <= ALERT_DIGEST_HOUR <= 23:
+    raise ImproperlyConfigured(f"Unexpected value ALERT_DIGEST_HOUR={ALERT_DIGEST_HOUR}, use an hour from 0 to 23")
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

@@ -6,6 +6,7 @@ from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 from django.views.static import serve
 
+from applications.admin import dashboard_index
 from jobboard import views
 from offers.sitemaps import SITEMAPS
 
@@ -20,12 +21,15 @@ urlpatterns = [
     # The admin's "view on site" shortcut redirects to any object's public URL
     # without asking whose it is, which would reveal other organisations' drafts.
     path("admin/r/<path:anything>", views.not_found),
+    # The admin's index with the recruiting dashboard (see applications.admin.dashboard_index).
+    path("admin/", admin.site.admin_view(dashboard_index)),
     path("admin/", admin.site.urls),
 ]
 # French pages have no prefix; /nl/… and /en/… are the same pages in Dutch and English.
 urlpatterns += i18n_patterns(
     path("", include("offers.urls")),
     path("", include("applications.urls")),
+    path("", include("alerts.urls")),
     prefix_default_language=False,
 )
 

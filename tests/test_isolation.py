@@ -1,12 +1,13 @@
 """No recruiter sees, lists, downloads or exports anything of another organisation.
 
 One matrix over every admin URL of our apps: the standard pages of each
-registered model, every custom URL of their admins, every action, and the
-autocomplete of every relation. Charlie, a recruiter of another organisation,
-tries them on rows of alice's organisation, all of which carry SECRET in their
-name: he gets a 403, a 404 or a 405, or a page without SECRET, and nothing
-changes. A model registered without a factory below fails the matrix, so a new
-admin joins it by adding one line.
+registered model, every custom URL of their admins, every action, the
+autocomplete of every relation, and the dashboard on the admin's index.
+Charlie, a recruiter of another organisation, tries them on rows of alice's
+organisation, all of which carry SECRET in their name: he gets a 403, a 404
+or a 405, or a page without SECRET, and nothing changes. A model registered
+without a factory below fails the matrix, so a new admin joins it by adding
+one line.
 """
 
 import json
@@ -283,3 +284,39 @@ def test_the_superuser_sees_every_organisations_applications(client, superuser, 
     application = row_of(Application)
     client.force_login(superuser)
     assert SECRET in client.get(admin_url(Application, "change", application)).content.decode()
+
+
+# The dashboard on the admin's index, routed by jobboard/urls.py ahead of the admin's own URLs.
+
+
+@pytest.fixture
+def every_row(row_of, organisation):
+    """A row of each model in alice's organisation, and a closed offer for the dashboard's funnel."""
+    for model in FACTORIES:
+        row_of(model)
+    closed = make_offer(organisation=organisation, title=f"{SECRET} closed offer", status=Offer.Status.CLOSED)
+    make_application(closed, first_name=SECRET).move_to(Application.Status.HIRED)
+
+
+def test_a_strangers_dashboard_shows_nothing_of_another_organisation(charlies_client, every_row):
+    response = charlies_client.get(reverse("admin:index"))
+    assert response.status_code == 200
+    assert response.context["dashboard"]["open_offers"]["rows"]  # his own offer: the dashboard is there
+    assert_reveals_nothing(response)
+
+
+@pytest.mark.parametrize("choice", ["alices", "all"])
+def test_a_stranger_cannot_open_another_organisations_dashboard(charlies_client, every_row, organisation, choice):
+    slug = organisation.slug if choice == "alices" else "all"
+    response = charlies_client.get(reverse("admin:index"), {"organisation": slug})
+    assert response.status_code == 404
+    assert_reveals_nothing(response)
+
+
+def test_a_staff_user_without_membership_gets_no_dashboard(client, every_row, organisation):
+    client.force_login(make_user("eve"))
+    for params in ({}, {"organisation": organisation.slug}, {"organisation": "all"}):
+        response = client.get(reverse("admin:index"), params)
+        assert response.status_code == 200
+        assert "dashboard" not in response.context
+        assert_reveals_nothing(response)

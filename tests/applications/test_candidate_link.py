@@ -71,7 +71,7 @@ def test_the_recruiters_private_notes_never_show(client, application, token):
 def test_the_page_keeps_its_link_out_of_referrers_indexes_and_caches(client, token):
     response = client.get(private_url(token))
 
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     assert "no-store" in response["Cache-Control"]
     assert '<meta name="robots" content="noindex, nofollow">' in response.content.decode()
 
@@ -87,7 +87,7 @@ def test_the_candidate_withdraws_their_application(client, application, token):
 
     assert response.status_code == 302
     assert response["Location"] == private_url(token)
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     application.refresh_from_db()
     assert application.status == Application.Status.WITHDRAWN
     change = StatusChange.objects.get(application=application)
