@@ -186,3 +186,20 @@ def docx_bytes() -> bytes:
             "<w:body><w:p><w:r><w:t>Lettre de motivation</w:t></w:r></w:p></w:body></w:document>",
         )
     return buffer.getvalue()
+
+
+def large_pdf_bytes(size: int) -> bytes:
+    """A valid one-page PDF of about `size` bytes: its page's content is a long comment."""
+    from io import BytesIO
+
+    from pypdf import PdfWriter
+    from pypdf.generic import DecodedStreamObject, NameObject
+
+    writer = PdfWriter()
+    page = writer.add_blank_page(width=595, height=842)
+    content = DecodedStreamObject()
+    content.set_data(b"%" + b"x" * size + b"\n")
+    page[NameObject("/Contents")] = writer._add_object(content)
+    buffer = BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()

@@ -70,10 +70,25 @@ def public_pages(page, tmp_path, mailoutbox, settings):
     def visit(name, url, status=200):
         return state(name, page.goto(url), status)
 
-    def submit(name, button, status=200):
-        with page.expect_navigation() as navigation:
-            button.click()
-        return state(name, navigation.value, status)
+    def submit(name, button, status=200, natively=False):
+        # A form with files goes up by XMLHttpRequest (static/js/upload-progress.js), and the
+        # answer replaces the page; without files it is an ordinary navigation.
+        with page.expect_response(lambda response: response.request.method == "POST") as response:
+            if natively:  # as a browser without JavaScript sends it
+                button.evaluate("button => button.form.submit()")
+            else:
+                button.click()
+        page.wait_for_function(
+            "() => { const box = document.querySelector('[data-upload-progress]'); return !box || box.hidden; }"
+        )
+        page.wait_for_load_state()
+        request = response.value.request
+        while request.redirected_to:  # after a redirect, the page is the one it leads to
+            request = request.redirected_to
+        if request.redirected_from and request.resource_type != "document":
+            # The script followed the redirect, then went there: read that page (a GET) again.
+            return state(name, page.request.get(page.url), status)
+        return state(name, request.response(), status)
 
     yield visit("home", "/")
     yield visit("list", "/offres/")
@@ -138,7 +153,7 @@ def public_pages(page, tmp_path, mailoutbox, settings):
     large.write_bytes(b"%PDF-1.4\n" + b"0" * 1_200_000)
     page.goto(forms["spontaneous"])
     page.locator("#id_cv").set_input_files(large)
-    yield submit("too-large", page.locator(send), status=413)
+    yield submit("too-large", page.locator(send), status=413, natively=True)
     settings.APPLICATION_RATE_LIMIT = 0
     page.goto(forms["spontaneous"])
     yield submit("rate-limited", page.locator(send), status=429)
