@@ -136,3 +136,26 @@ def test_robots_txt_points_to_the_sitemap_and_keeps_private_pages_out(client):
     assert "Sitemap: " in text and text.strip().splitlines()[-1].endswith("/sitemap.xml")
     for private in ("Disallow: /admin/", "Disallow: /candidature/", "Disallow: /offres/apercu/"):
         assert private in text
+
+
+def test_every_open_demo_offer_carries_the_properties_search_engines_ask_for(client):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    call_command("load_demo", stdout=StringIO())
+    open_offers = list(Offer.objects.open())
+    assert len(open_offers) >= 4
+    for offer in open_offers:
+        [posting] = json_ld(client, offer)
+        for key in ("title", "description", "datePosted", "validThrough", "employmentType", "directApply"):
+            assert posting[key] not in ("", None, []), (offer.slug, key)
+        assert posting["hiringOrganization"]["name"] == offer.organisation.name
+        assert posting["hiringOrganization"]["logo"].startswith("http"), offer.slug
+        for place in posting["jobLocation"]:
+            address = place["address"]
+            assert address["addressLocality"] and address["addressRegion"] and address["addressCountry"], offer.slug
+        if offer.pay_min is not None:
+            assert posting["baseSalary"]["currency"] == "EUR"
+        if offer.remote_policy != Offer.RemotePolicy.ON_SITE:
+            assert posting["applicantLocationRequirements"], offer.slug
