@@ -249,7 +249,17 @@ class StatusChangeInline(ReadOnlyInline):
 class EmailInline(ReadOnlyInline):
     model = Email
     verbose_name_plural = _("e-mails to the candidate")
-    fields = ("created_at", "kind", "subject", "body", "sent_by", "status", "sent_at", "attempts", "last_error")
+    fields = (
+        "created_at",
+        "kind",
+        "subject",
+        "body_without_private_link",
+        "sent_by",
+        "status",
+        "sent_at",
+        "attempts",
+        "last_error",
+    )
     readonly_fields = fields
 
     def get_queryset(self, request):
@@ -874,7 +884,17 @@ class EmailAdmin(OrganisationScopedMixin, admin.ModelAdmin):
     search_fields = ("subject", "to")
     date_hierarchy = "created_at"
     actions = ["retry"]
-    fields = ("kind", "application", "to", "subject", "body", "sent_by", "status", "attempts", "last_error")
+    fields = (
+        "kind",
+        "application",
+        "to",
+        "subject",
+        "body_without_private_link",
+        "sent_by",
+        "status",
+        "attempts",
+        "last_error",
+    )
     readonly_fields = (*fields, "created_at", "sent_at")
 
     def organisation_id_of(self, email):

@@ -3,7 +3,6 @@ transaction as what it is about, then sent once that transaction commits; a
 failing mail server leaves it pending for `send_pending_emails` to retry."""
 
 import logging
-import re
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -15,9 +14,6 @@ from django.utils import timezone, translation
 from applications.models import Email, recruiters_of
 
 logger = logging.getLogger(__name__)
-
-# The candidate's private link, as `send_received` writes it (tokens are 43 characters).
-PRIVATE_LINK = re.compile(r"/candidature/[A-Za-z0-9_-]{20,}/")
 
 
 def queue(kind, to, subject, body, application=None, sent_by=None) -> Email:
@@ -47,7 +43,7 @@ def deliver(email_pk) -> bool:
         email.sent_at = timezone.now()
         email.last_error = ""
         # Once it is in the candidate's mailbox, the outbox keeps no usable private link.
-        email.body = PRIVATE_LINK.sub("/candidature/…/", email.body)
+        email.body = email.body_without_private_link()
         email.save(update_fields=["attempts", "last_error", "status", "sent_at", "body"])
         return True
 

@@ -6,12 +6,14 @@ each step of the pipeline, and `erase()` anonymises it for good.
 
 import calendar
 import hashlib
+import re
 import secrets
 import uuid
 from datetime import date, timedelta
 from pathlib import PurePath
 
 from django.conf import settings
+from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.core.files.storage import storages
 from django.db import models, transaction
@@ -21,6 +23,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from offers.models import Membership, Offer, Organisation, organisations_of
+
+# The candidate's private link in an e-mail (tokens are 43 characters).
+PRIVATE_LINK = re.compile(r"/candidature/[A-Za-z0-9_-]{20,}/")
 
 
 def private_storage():
@@ -442,6 +447,11 @@ class Email(models.Model):
 
     def __str__(self):
         return self.subject
+
+    @admin.display(description=_("body"))
+    def body_without_private_link(self) -> str:
+        """The body as staff may read it: the candidate's private link is the candidate's alone."""
+        return PRIVATE_LINK.sub("/candidature/…/", self.body)
 
 
 def recruiters_of(organisation):

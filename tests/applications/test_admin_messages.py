@@ -5,6 +5,7 @@ from django.contrib.messages import get_messages
 from django.core.mail.backends.base import BaseEmailBackend
 from django.urls import reverse
 
+from applications import emails
 from applications.models import Application, Email, MessageTemplate
 from offers.models import Membership, Offer
 from tests.factories import add_member, make_application, make_offer
@@ -293,3 +294,19 @@ def test_a_template_is_added_for_the_recruiters_organisation_only(client, bob, o
     response = client.post(reverse("admin:applications_messagetemplate_add"), {**data, "subject": "S", "body": "B"})
     assert response.status_code == 302
     assert MessageTemplate.objects.get().organisation == organisation
+
+
+def test_staff_never_read_a_candidates_private_link_in_a_pending_acknowledgement(client, alice, settings):
+    settings.EMAIL_BACKEND = "tests.applications.test_outbox.BrokenBackend"
+    application = make_application(organisation=alice.memberships.get().organisation, kind="spontaneous")
+    token = application.issue_token()
+    application.save()
+    email = emails.send_received(application, token)  # not sent: the mail server is down
+    client.force_login(alice)
+    for url in (
+        reverse("admin:applications_email_change", args=[email.pk]),
+        reverse("admin:applications_application_change", args=[application.pk]),
+    ):
+        page = client.get(url).content.decode()
+        assert token not in page
+        assert "/candidature/…/" in page
