@@ -18,6 +18,7 @@ from django.db.models import Exists, OuterRef
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from offers.filters import OfferFilter
@@ -111,7 +112,7 @@ class Alert(models.Model):
         if not offer_filter.is_valid():
             return []
         chips = active_filters(SimpleNamespace(GET=offer_filter.data), offer_filter)
-        return [f"{chip['label']}: {chip['value']}" if chip["value"] else str(chip["label"]) for chip in chips]
+        return [gettext("%(label)s: %(value)s") % chip if chip["value"] else str(chip["label"]) for chip in chips]
 
     def new_offers(self):
         """Open offers that match the search, published since the alert was confirmed, not sent to it yet.

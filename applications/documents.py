@@ -14,11 +14,19 @@ from pathlib import PurePosixPath
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.db import models
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject
 
 MB = 1024 * 1024
+
+
+def megabytes(size: int) -> str:
+    """A size in MB as people read it in the active language: "10", "2,5" in French."""
+    value = round(size / MB, 1)
+    return number_format(int(value) if value == int(value) else value, use_l10n=True)
+
 
 # Zip bombs: an office document is a few hundred members, its parts a few MB each.
 MAX_ZIP_MEMBERS = 1000
@@ -77,7 +85,7 @@ def inspect_document(uploaded_file: File, max_bytes: int) -> DocumentType:
         if size == 0:
             raise ValidationError(_("The file is empty."), code="empty")
         if size > max_bytes:
-            limit = f"{max_bytes / MB:.1f}".removesuffix(".0")
+            limit = megabytes(max_bytes)
             raise ValidationError(
                 _("This file is too large: %(limit)s MB at most."), code="too_large", params={"limit": limit}
             )

@@ -20,10 +20,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from applications.documents import DocumentType, inspect_document
+from applications.documents import DocumentType, inspect_document, megabytes
 from applications.models import Application, Document
 
-MB = 1024 * 1024
 ACCEPTED_FILES = ",".join([t.extension for t in DocumentType] + [t.mime_type for t in DocumentType])
 HONEYPOT = "website"
 
@@ -118,7 +117,7 @@ class CandidateForm(forms.ModelForm):
             "to consider me for other positions.",
             months,
         ) % {"name": organisation.name, "months": months}
-        limit = f"{settings.MAX_DOCUMENT_BYTES / MB:.1f}".removesuffix(".0")
+        limit = megabytes(settings.MAX_DOCUMENT_BYTES)
         for name in self.document_kinds:
             self.fields[name].help_text = _("PDF, DOCX or ODT, %(limit)s MB at most.") % {"limit": limit}
         if not self.is_bound:

@@ -16,7 +16,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from applications import emails, ratelimit
-from applications.documents import clean_filename
+from applications.documents import clean_filename, megabytes
 from applications.forms import (
     DUPLICATE_APPLICATION,
     HONEYPOT,
@@ -78,7 +78,7 @@ def submission_endpoint(view):
             except ValueError:
                 length = 0
             if length > request_limit():
-                limit = f"{settings.MAX_DOCUMENT_BYTES / 1024 / 1024:.1f}".removesuffix(".0")
+                limit = megabytes(settings.MAX_DOCUMENT_BYTES)
                 return render(request, "applications/too_large.html", {"limit": limit}, status=413)
         return protected(request, *args, **kwargs)
 

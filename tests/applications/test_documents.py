@@ -12,7 +12,7 @@ from pypdf.actions import JavaScript
 from pypdf.generic import DictionaryObject, NameObject, TextStringObject
 
 from applications import documents
-from applications.documents import DocumentType, clean_filename, inspect_document
+from applications.documents import DocumentType, clean_filename, inspect_document, megabytes
 
 MB = 1024 * 1024
 LIMIT = 10 * MB
@@ -389,3 +389,11 @@ def test_clean_filename_shortens_a_long_name_keeping_its_extension():
 def test_clean_filename_never_returns_an_empty_name():
     assert clean_filename("") == "document"
     assert clean_filename("../..") == "document"
+
+
+@pytest.mark.parametrize(
+    ("size", "language", "shown"), [(10 * MB, "fr", "10"), (MB * 5 // 2, "fr", "2,5"), (MB * 5 // 2, "en", "2.5")]
+)
+def test_sizes_are_written_as_the_language_writes_numbers(size, language, shown):
+    with translation.override(language):
+        assert megabytes(size) == shown

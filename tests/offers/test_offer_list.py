@@ -179,3 +179,9 @@ def test_the_list_costs_the_same_queries_whatever_the_number_of_offers(client, d
     # count, page of offers, their places, organisation choices, group choices
     with django_assert_num_queries(5):
         client.get(URL, {"contract": "fixed_term", "q": "mission"})
+
+
+def test_active_filters_read_as_french_writes_them(client):
+    make_offer(title="Stage", contract_type=Offer.ContractType.INTERNSHIP)
+    html = client.get(URL, {"contract": "internship"}).content.decode()
+    assert "Contrat : Stage" in html
