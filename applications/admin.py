@@ -48,6 +48,8 @@ ADMIN_ROLES = (Membership.Role.ADMIN,)
 # Only the candidate withdraws.
 RECRUITER_STATUSES = [status for status in Application.Status if status != Application.Status.WITHDRAWN]
 IDENTITY_FIELDS = ("first_name", "last_name", "email", "phone", "message")
+# What a candidate wrote: never a filter in the admin's URLs.
+CANDIDATE_FIELDS = {*IDENTITY_FIELDS, "school", "study_programme", "interests", "privacy_notice", "token_hash"}
 PLACEHOLDER = re.compile(r"\{(first_name|last_name|offer|organisation)\}")
 RECENTLY_CLOSED_DAYS = 60
 FALLBACK_LANGUAGE = "fr"
@@ -350,7 +352,14 @@ class ApplicationAdmin(OrganisationScopedMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         # An admin who may not see the candidate would see their documents' names on the confirmation page.
-        return self.allows(request, ADMIN_ROLES, obj) and (obj is None or obj.shows_identity)
+        # Objects fetched by Django itself (an offer's deletion page) carry no `shows_identity`: refuse those.
+        return self.allows(request, ADMIN_ROLES, obj) and (obj is None or getattr(obj, "shows_identity", False))
+
+    def lookup_allowed(self, lookup, value, request=None):
+        # A filter in the URL (?last_name__startswith=…) would confirm who applied, discreetly or not.
+        if lookup.split("__")[0] in CANDIDATE_FIELDS:
+            return False
+        return super().lookup_allowed(lookup, value, request)
 
     def has_erase_permission(self, request):
         return self.allows(request, ADMIN_ROLES)
@@ -880,6 +889,13 @@ class EmailAdmin(OrganisationScopedMixin, admin.ModelAdmin):
 
     organisation_field = "application__organisation"
     list_display = ("subject", "to", "kind", "status", "attempts", "created_at", "sent_at", "last_error")
+
+    def lookup_allowed(self, lookup, value, request=None):
+        # ?body__contains=… would spell out a candidate's private link, one character at a time.
+        if lookup.split("__")[0] in ("body", "to", "subject"):
+            return False
+        return super().lookup_allowed(lookup, value, request)
+
     list_filter = ("status", "kind")
     search_fields = ("subject", "to")
     date_hierarchy = "created_at"

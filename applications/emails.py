@@ -37,7 +37,8 @@ def deliver(email_pk) -> bool:
             email.last_error = str(error)[:300]
             if email.attempts >= Email.MAX_ATTEMPTS:
                 email.status = Email.Status.FAILED
-            email.save(update_fields=["attempts", "last_error", "status"])
+                email.body = email.body_without_private_link()  # it will never be sent now
+            email.save(update_fields=["attempts", "last_error", "status", "body"])
             return False
         email.status = Email.Status.SENT
         email.sent_at = timezone.now()

@@ -6,7 +6,6 @@ each step of the pipeline, and `erase()` anonymises it for good.
 
 import calendar
 import hashlib
-import re
 import secrets
 import uuid
 from datetime import date, timedelta
@@ -22,10 +21,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from applications import private_links
 from offers.models import Membership, Offer, Organisation, organisations_of
-
-# The candidate's private link in an e-mail (tokens are 43 characters).
-PRIVATE_LINK = re.compile(r"/candidature/[A-Za-z0-9_-]{20,}/")
 
 
 def private_storage():
@@ -275,7 +272,7 @@ class Application(models.Model):
 
     def withdraw(self):
         """The candidate's own withdrawal, from their private link."""
-        if self.status in (self.Status.WITHDRAWN, self.Status.HIRED):
+        if self.status in self.OUTCOME_STATUSES:
             raise ValidationError(_("This application can no longer be withdrawn."))
         return self.move_to(self.Status.WITHDRAWN)
 
@@ -451,7 +448,7 @@ class Email(models.Model):
     @admin.display(description=_("body"))
     def body_without_private_link(self) -> str:
         """The body as staff may read it: the candidate's private link is the candidate's alone."""
-        return PRIVATE_LINK.sub("/candidature/…/", self.body)
+        return private_links.redact(self.body)
 
 
 def recruiters_of(organisation):

