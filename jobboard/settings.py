@@ -68,12 +68,14 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "jobboard.middleware.permissions_policy",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "jobboard.middleware.StaffSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -150,13 +152,24 @@ MAX_DOCUMENT_BYTES = env_int("MAX_DOCUMENT_BYTES", 10 * 1024 * 1024)
 # Application forms a client address may send per hour (the three forms together);
 # alert subscriptions are counted apart, with the same limit.
 APPLICATION_RATE_LIMIT = env_int("APPLICATION_RATE_LIMIT", 10)
+# Proxies (load balancers) in front of the site that append to X-Forwarded-For. The rate
+# limits count the address the outermost of them saw; with 0 they count REMOTE_ADDR.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured(f"Unexpected value TRUSTED_PROXY_COUNT={TRUSTED_PROXY_COUNT}, use 0 or more")
 
 # Daily and weekly alert digests go out from this hour (local time), at the first run of send_alerts.
 ALERT_DIGEST_HOUR = env_int("ALERT_DIGEST_HOUR", 7)
 if not 0 <= ALERT_DIGEST_HOUR <= 23:
     raise ImproperlyConfigured(f"Unexpected value ALERT_DIGEST_HOUR={ALERT_DIGEST_HOUR}, use an hour from 0 to 23")
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# With several processes (gunicorn workers, servers), set REDIS_URL so that they share one
+# cache and the rate limits hold across them; each process counts alone otherwise.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
@@ -182,7 +195,14 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
+
+# Only staff log in (candidates have none). Their sessions end after this long without a
+# request, and this long in all however active (jobboard.middleware.StaffSessionMiddleware).
+STAFF_SESSION_IDLE_MINUTES = env_int("STAFF_SESSION_IDLE_MINUTES", 30)
+STAFF_SESSION_MAX_HOURS = env_int("STAFF_SESSION_MAX_HOURS", 8)
+SESSION_COOKIE_AGE = STAFF_SESSION_MAX_HOURS * 3600
 
 LOGGING = {
     "version": 1,

@@ -3,7 +3,10 @@
 import os
 import subprocess
 import sys
+import uuid
 from pathlib import Path
+
+from tests.redis_server import redis_url
 
 ROOT = Path(__file__).resolve().parent.parent
 PRODUCTION = {
@@ -17,7 +20,7 @@ def manage(*args, **env):
     clean = {
         k: v
         for k, v in os.environ.items()
-        if k not in ("DEBUG", "SECRET_KEY", "SECURE_SSL_REDIRECT", "DJANGO_ALLOW_ASYNC_UNSAFE")
+        if k not in ("DEBUG", "SECRET_KEY", "SECURE_SSL_REDIRECT", "DJANGO_ALLOW_ASYNC_UNSAFE", "REDIS_URL")
     }
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env={**clean, **env}, capture_output=True, text=True
@@ -40,3 +43,40 @@ def test_a_malformed_boolean_is_refused():
     result = manage("check", DEBUG="yes")
     assert result.returncode != 0
     assert "DEBUG=yes" in result.stderr
+
+
+def test_production_responses_carry_hsts_and_secure_cookies():
+    code = (
+        "from django.conf import settings; from django.test import Client\n"
+        "client = Client(HTTP_HOST='jobs.example.org')\n"
+        "response = client.get('/admin/login/', secure=True)\n"
+        "print(response.status_code, response.headers['Strict-Transport-Security'])\n"
+        "print('csrf cookie secure:', response.cookies['csrftoken']['secure'])\n"
+        "print('session cookie secure:', settings.SESSION_COOKIE_SECURE)\n"
+        "print('plain http:', client.get('/admin/login/').status_code)\n"
+    )
+    result = manage("shell", "-c", code, **PRODUCTION)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "200 max-age=31536000; includeSubDomains; preload" in result.stdout
+    assert "csrf cookie secure: True" in result.stdout
+    assert "session cookie secure: True" in result.stdout
+    assert "plain http: 301" in result.stdout
+
+
+def test_redis_url_gives_every_process_the_same_cache():
+    key = f"test-shared-cache-{uuid.uuid4()}"
+    code = (
+        "from django.core.cache import caches\ncache = caches['default']\n"
+        f"cache.set({key!r}, 'shared', 60)\n"
+        "other = caches.create_connection('default')\n"
+        f"print(type(cache).__name__, other.get({key!r})); cache.delete({key!r})\n"
+    )
+    result = manage("shell", "-c", code, REDIS_URL=redis_url(), **PRODUCTION)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "RedisCache shared" in result.stdout
+
+
+def test_without_redis_url_each_process_keeps_its_own_cache():
+    code = "from django.core.cache import caches; print(type(caches['default']).__name__)"
+    result = manage("shell", "-c", code, **PRODUCTION)
+    assert "LocMemCache" in result.stdout, result.stderr
