@@ -40,7 +40,16 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from applications import dashboard, emails, exports
-from applications.models import Application, Document, Email, MessageTemplate, Note, StatusChange, identity_visible
+from applications.models import (
+    Application,
+    AuditEvent,
+    Document,
+    Email,
+    MessageTemplate,
+    Note,
+    StatusChange,
+    identity_visible,
+)
 from offers.admin import ALL_ROLES, OrganisationScopedMixin, OwnOrganisationFilter, has_role_in, has_role_somewhere
 from offers.models import Membership, Offer, Organisation, organisations_of
 
@@ -109,10 +118,31 @@ def write_to(applications, texts: dict[str, tuple[str, str]], by, reject: bool =
             sent_by=by,
         )
         application.record_contact()
+        AuditEvent.record(AuditEvent.Action.MESSAGE, application.organisation_id, actor=by, application=application)
         if reject and application.status != Application.Status.REJECTED:
-            application.move_to(Application.Status.REJECTED, by=by, note=gettext("Answered by message."))
+            change = application.move_to(Application.Status.REJECTED, by=by, note=gettext("Answered by message."))
+            record_move(change, by)
         sent += 1
     return sent
+
+
+def record_move(change: StatusChange, by):
+    application = change.application
+    AuditEvent.record(
+        AuditEvent.Action.STATUS_CHANGE,
+        application.organisation_id,
+        actor=by,
+        application=application,
+        detail=f"{change.from_status} → {change.to_status}",
+    )
+
+
+def record_export(action, applications, by, offer=None):
+    """One event per organisation the export reaches, with the number of its applications in it."""
+    counts = applications.order_by().values_list("organisation_id").annotate(count=Count("pk"))
+    for organisation_id, count in counts:
+        detail = f"{count} application" if count == 1 else f"{count} applications"
+        AuditEvent.record(action, organisation_id, actor=by, offer=offer, detail=detail)
 
 
 # Forms
@@ -411,7 +441,12 @@ class ApplicationAdmin(OrganisationScopedMixin, admin.ModelAdmin):
         return deleted, counts, set(), protected
 
     def delete_model(self, request, obj):
-        obj.erase()  # the files go with the personal data
+        with transaction.atomic():
+            if not obj.is_erased:
+                AuditEvent.record(
+                    AuditEvent.Action.ERASE, obj.organisation_id, actor=request.user, application=obj, detail="deleted"
+                )
+            obj.erase()  # the files go with the personal data
         super().delete_model(request, obj)
 
     def get_actions(self, request):
@@ -600,7 +635,16 @@ class ApplicationAdmin(OrganisationScopedMixin, admin.ModelAdmin):
         application = self.fetch(request, object_id)
         if not application.shows_identity:
             raise PermissionDenied
-        return exports.document_response(get_object_or_404(application.documents, pk=document_id))
+        document = get_object_or_404(application.documents, pk=document_id)
+        response = exports.document_response(document)
+        AuditEvent.record(
+            AuditEvent.Action.DOWNLOAD,
+            application.organisation_id,
+            actor=request.user,
+            application=application,
+            detail=document.kind,
+        )
+        return response
 
     def move_view(self, request, object_id):
         application = self.fetch(request, object_id)
@@ -621,7 +665,8 @@ class ApplicationAdmin(OrganisationScopedMixin, admin.ModelAdmin):
 
     def move(self, request, application, status, note=""):
         try:
-            application.move_to(status, by=request.user, note=note)
+            with transaction.atomic():
+                record_move(application.move_to(status, by=request.user, note=note), request.user)
         except ValidationError as error:
             messages.error(
                 request,
@@ -817,11 +862,13 @@ class ApplicationAdmin(OrganisationScopedMixin, admin.ModelAdmin):
     def offer_csv_view(self, request, offer_id):
         offer = self.fetch_offer(request, offer_id)
         applications = self.get_queryset(request).filter(offer=offer)
+        record_export(AuditEvent.Action.EXPORT_CSV, applications, request.user, offer=offer)
         return exports.csv_response(applications, f"applications-{offer.slug}.csv")
 
     def offer_zip_view(self, request, offer_id):
         offer = self.fetch_offer(request, offer_id)
         applications = self.get_queryset(request).filter(offer=offer)
+        record_export(AuditEvent.Action.EXPORT_ZIP, applications, request.user, offer=offer)
         return exports.zip_response(applications, f"documents-{offer.slug}.zip")
 
     # Actions
@@ -832,10 +879,12 @@ class ApplicationAdmin(OrganisationScopedMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Export as CSV"), permissions=["view"])
     def export_csv(self, request, queryset):
+        record_export(AuditEvent.Action.EXPORT_CSV, queryset, request.user)
         return exports.csv_response(queryset, f"applications-{timezone.localdate():%Y-%m-%d}.csv")
 
     @admin.action(description=_("Download their documents (ZIP)"), permissions=["view"])
     def export_documents(self, request, queryset):
+        record_export(AuditEvent.Action.EXPORT_ZIP, queryset, request.user)
         return exports.zip_response(queryset, f"documents-{timezone.localdate():%Y-%m-%d}.zip")
 
     @admin.action(description=_("Erase personal data now"), permissions=["erase"])
@@ -849,7 +898,11 @@ class ApplicationAdmin(OrganisationScopedMixin, admin.ModelAdmin):
                     % {"application": exports.candidate_label(application)},
                 )
                 continue
-            application.erase()
+            with transaction.atomic():
+                application.erase()
+                AuditEvent.record(
+                    AuditEvent.Action.ERASE, application.organisation_id, actor=request.user, application=application
+                )
             erased += 1
         if erased:
             messages.success(
@@ -947,6 +1000,50 @@ class EmailAdmin(OrganisationScopedMixin, admin.ModelAdmin):
                     request,
                     gettext("“%(email)s” was not sent: %(error)s") % {"email": email, "error": email.last_error},
                 )
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(OrganisationScopedMixin, admin.ModelAdmin):
+    """The audit log: read by superusers and each organisation's admins, changed by nobody."""
+
+    list_display = ("at", "actor", "action", "offer", "detail")
+    list_filter = ("action",)
+    list_select_related = ("actor", "offer")
+    date_hierarchy = "at"
+    fields = ("at", "organisation", "actor", "action", "offer", "application_reference", "detail")
+    readonly_fields = fields
+
+    def scope(self, queryset, user):
+        if user.is_superuser:
+            return queryset
+        # Admins only: a recruiter's memberships elsewhere must not open those organisations' logs.
+        administered = Membership.objects.filter(user=user, role=Membership.Role.ADMIN).values("organisation_id")
+        return super().scope(queryset, user).filter(organisation__in=administered)
+
+    def has_module_permission(self, request):
+        return self.allows(request, ADMIN_ROLES)
+
+    def has_view_permission(self, request, obj=None):
+        return self.allows(request, ADMIN_ROLES, obj)
+
+    # Append-only, superusers included.
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("application"))
+    def application_reference(self, event):
+        # Never str(application): that is the candidate's name.
+        if event.application_id is None:
+            return "—"
+        url = reverse("admin:applications_application_change", args=[event.application_id])
+        return format_html('<a href="{}">{}</a>', url, str(event.application_id)[:8])
 
 
 # The admin's index: the recruiting dashboard

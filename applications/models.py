@@ -451,6 +451,81 @@ class Email(models.Model):
         return private_links.redact(self.body)
 
 
+class AuditEvent(models.Model):
+    """Who did what to personal data, and when: an append-only log for the organisation's admins.
+
+    An event outlives the application it is about (erased, or deleted), so it
+    names no candidate: `detail` holds counts, document kinds and statuses only.
+    """
+
+    class Action(models.TextChoices):
+        DOWNLOAD = "download", _("Document downloaded")
+        EXPORT_CSV = "export_csv", _("Applications exported (CSV)")
+        EXPORT_ZIP = "export_zip", _("Documents exported (ZIP)")
+        STATUS_CHANGE = "status_change", _("Status changed")
+        MESSAGE = "message", _("Message to the candidate")
+        ERASE = "erase", _("Erased by staff")
+        WITHDRAW_BY_CANDIDATE = "withdraw_by_candidate", _("Withdrawn by the candidate")
+        ERASE_BY_CANDIDATE = "erase_by_candidate", _("Erased by the candidate")
+        ERASE_BY_SCHEDULE = "erase_by_schedule", _("Erased on schedule")
+
+    # PROTECT: the log is the organisation's proof of how it handled personal data; deleting the
+    # organisation must not wipe it silently (its applications already PROTECT it the same way).
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="audit_events"
+    )
+    # Empty for the candidate's own actions and the scheduled erasure, or once the account is gone.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    action = models.CharField(_("action"), max_length=24, choices=Action.choices)
+    application = models.ForeignKey(
+        Application,
+        verbose_name=_("application"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="audit_events",
+    )
+    offer = models.ForeignKey(
+        Offer, verbose_name=_("offer"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    detail = models.CharField(_("detail"), max_length=200, blank=True)
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit log")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_action_display()} ({timezone.localtime(self.at):%Y-%m-%d %H:%M})"
+
+    @classmethod
+    def record(cls, action, organisation, actor=None, application=None, offer=None, detail: str = "") -> "AuditEvent":
+        """Log one event. `organisation`, `application` and `offer` may be rows or primary keys.
+
+        The offer defaults to the application's. Keys are enough, so recording costs one INSERT
+        and no lookups; `detail` must not carry personal data."""
+        application_id = getattr(application, "pk", application)
+        offer_id = getattr(offer, "pk", offer)
+        if offer_id is None and isinstance(application, Application):
+            offer_id = application.offer_id
+        return cls.objects.create(
+            action=action,
+            organisation_id=getattr(organisation, "pk", organisation),
+            actor_id=actor.pk if actor is not None else None,
+            application_id=application_id,
+            offer_id=offer_id,
+            detail=detail[: cls._meta.get_field("detail").max_length],
+        )
+
+
 def recruiters_of(organisation):
     """Active staff members of the organisation, who are told of new applications."""
     return [

@@ -25,7 +25,7 @@ from applications.forms import (
     OfferApplicationForm,
     SpontaneousApplicationForm,
 )
-from applications.models import Application, Document, hash_token
+from applications.models import Application, AuditEvent, Document, hash_token
 from offers.models import Offer, Organisation
 
 logger = logging.getLogger(__name__)
@@ -297,7 +297,11 @@ def private(request, token):
 def withdraw(request, token):
     application = candidate_application(token)
     try:
-        application.withdraw()
+        with transaction.atomic():
+            application.withdraw()
+            AuditEvent.record(
+                AuditEvent.Action.WITHDRAW_BY_CANDIDATE, application.organisation_id, application=application
+            )
     except ValidationError as error:
         messages.error(request, error.messages[0])
     else:
@@ -313,7 +317,9 @@ def erase(request, token):
         # The box sits low on the page: focus on it, so that its error is read out, not missed.
         form.fields["confirm"].widget.attrs["autofocus"] = True
         return render_private(request, application, token, erase_form=form, status=400)
-    application.erase()
+    with transaction.atomic():
+        application.erase()
+        AuditEvent.record(AuditEvent.Action.ERASE_BY_CANDIDATE, application.organisation_id, application=application)
     return private_response(redirect("applications:erased"))
 
 

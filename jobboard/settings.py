@@ -5,6 +5,7 @@ the site runs on SQLite with console e-mail; DEBUG stays off unless asked.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -61,6 +62,7 @@ INSTALLED_APPS = [
     "django_filters",
     "crispy_forms",
     "crispy_bootstrap5",
+    "axes",
     "offers",
     "applications",
     "alerts",
@@ -78,6 +80,14 @@ MIDDLEWARE = [
     "jobboard.middleware.StaffSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as axes requires: it turns a refused login into the lockout page.
+    "axes.middleware.AxesMiddleware",
+]
+
+# Axes first: it refuses a locked-out login before the password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "jobboard.urls"
@@ -157,6 +167,18 @@ APPLICATION_RATE_LIMIT = env_int("APPLICATION_RATE_LIMIT", 10)
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 if TRUSTED_PROXY_COUNT < 0:
     raise ImproperlyConfigured(f"Unexpected value TRUSTED_PROXY_COUNT={TRUSTED_PROXY_COUNT}, use 0 or more")
+
+# Staff login (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one username from one client
+# address, that username is refused from that address for AXES_COOLOFF_MINUTES, right password or not.
+# The address is ours (TRUSTED_PROXY_COUNT honoured), not axes' own guess from the headers.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "applications.ratelimit.client_address"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "jobboard.views.staff_locked_out"
+# Axes then skips its start-up banner and logs only the lockout parameters of each attempt.
+AXES_VERBOSE = False
 
 # Daily and weekly alert digests go out from this hour (local time), at the first run of send_alerts.
 ALERT_DIGEST_HOUR = env_int("ALERT_DIGEST_HOUR", 7)

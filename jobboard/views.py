@@ -1,7 +1,10 @@
 from django.conf import settings
+from django.contrib import admin
 from django.db import connection
 from django.http import Http404, HttpResponse
+from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -33,3 +36,15 @@ def robots_txt(request):
         f"Sitemap: {settings.SITE_URL}{reverse('django.contrib.sitemaps.views.sitemap')}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
+
+
+@never_cache
+def staff_locked_out(request, original_response=None, credentials=None):
+    """The answer to a login refused by django-axes (AXES_LOCKOUT_CALLABLE), in the admin's frame."""
+    context = {
+        **admin.site.each_context(request),
+        "title": _("Too many failed logins"),
+        "failure_limit": settings.AXES_FAILURE_LIMIT,
+        "cooloff_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+    }
+    return render(request, "admin/locked_out.html", context, status=429)

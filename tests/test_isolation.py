@@ -20,7 +20,7 @@ from django.forms.models import model_to_dict
 from django.test import RequestFactory
 from django.urls import reverse
 
-from applications.models import Application, Email, MessageTemplate, StatusChange
+from applications.models import Application, AuditEvent, Email, MessageTemplate, StatusChange
 from offers.models import Institution, Membership, Offer, Organisation, PoliticalGroup, Story
 from tests.factories import (
     add_document,
@@ -77,7 +77,15 @@ FACTORIES = {
         subject=f"{SECRET} subject",
         body=SECRET,
     ),
+    AuditEvent: lambda organisation: AuditEvent.record(
+        AuditEvent.Action.DOWNLOAD,
+        organisation,
+        application=zorglub_application(organisation),
+        detail=f"{SECRET} detail",
+    ),
 }
+# Read by organisation admins only, changed by nobody: charlie tries them as an admin of his own organisation.
+ADMINS_ONLY = {AuditEvent}
 # Shared by every organisation: members read them, only superusers change them.
 SHARED = {Institution: lambda: make_institution(name="Conseil")}
 
@@ -121,6 +129,11 @@ def row_of(organisation, alice):
     return make
 
 
+def as_admin_at_home_for(model, charlie):
+    if model in ADMINS_ONLY:
+        charlie.memberships.update(role=Membership.Role.ADMIN)
+
+
 @pytest.fixture
 def charlies_client(client, charlie):
     # Charlie has rows of his own, so his pages are not empty by chance.
@@ -153,6 +166,7 @@ def snapshot(row):
         StatusChange.objects.count(),
         Email.objects.count(),
         Application.objects.filter(erased_at__isnull=False).count(),
+        AuditEvent.objects.count(),
     )
 
 
@@ -168,7 +182,8 @@ def test_every_registered_model_of_our_apps_has_a_factory_or_is_shared():
 
 @pytest.mark.parametrize("view", STANDARD_VIEWS)
 @pytest.mark.parametrize("model", [m for m in REGISTERED if m not in SHARED], ids=lambda m: m._meta.label)
-def test_a_stranger_reads_nothing_on_the_standard_pages(charlies_client, row_of, model, view):
+def test_a_stranger_reads_nothing_on_the_standard_pages(charlies_client, charlie, row_of, model, view):
+    as_admin_at_home_for(model, charlie)
     row = row_of(model)
     assert_reveals_nothing(charlies_client.get(admin_url(model, view, row)))
     if view == "changelist":
@@ -182,7 +197,8 @@ def test_a_stranger_reads_nothing_on_the_standard_pages(charlies_client, row_of,
 
 @pytest.mark.parametrize("view", ["add", "change", "delete"])
 @pytest.mark.parametrize("model", [m for m in REGISTERED if m not in SHARED], ids=lambda m: m._meta.label)
-def test_a_stranger_changes_nothing_with_the_standard_pages(charlies_client, row_of, model, view):
+def test_a_stranger_changes_nothing_with_the_standard_pages(charlies_client, charlie, row_of, model, view):
+    as_admin_at_home_for(model, charlie)
     row = row_of(model)
     before = snapshot(row)
     data = {"post": "yes", "organisation": row_of(Organisation).pk, "name": "Hijacked", "title": "Hijacked"}
@@ -194,13 +210,15 @@ def test_a_stranger_changes_nothing_with_the_standard_pages(charlies_client, row
 
 
 @pytest.mark.parametrize("model", [m for m in REGISTERED if m not in SHARED], ids=lambda m: m._meta.label)
-def test_a_stranger_changes_nothing_with_any_action(charlies_client, row_of, superuser, model):
+def test_a_stranger_changes_nothing_with_any_action(charlies_client, charlie, row_of, superuser, model):
+    as_admin_at_home_for(model, charlie)
     row = row_of(model)
     before = snapshot(row)
     request = RequestFactory().get("/")
     request.user = superuser
     actions = admin.site._registry[model].get_actions(request)
-    assert actions, f"{model._meta.label} has no actions to try"
+    # The audit log has none: nothing may be done to it.
+    assert actions or model is AuditEvent, f"{model._meta.label} has no actions to try"
     for action in actions:
         data = {"action": action, "_selected_action": [row.pk]}
         response = charlies_client.post(admin_url(model, "changelist"), data)

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from applications.models import Application
+from applications.models import Application, AuditEvent
 
 
 class Command(BaseCommand):
@@ -12,6 +12,9 @@ class Command(BaseCommand):
         for application in Application.objects.due_for_erasure().select_related("organisation").iterator():
             with transaction.atomic():
                 application.erase()
+                AuditEvent.record(
+                    AuditEvent.Action.ERASE_BY_SCHEDULE, application.organisation_id, application=application
+                )
             erased += 1
         remaining = Application.objects.filter(erased_at__isnull=False).count()
         self.stdout.write(f"Applications: {erased} erased now, {remaining} erased in all.")
