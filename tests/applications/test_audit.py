@@ -46,6 +46,18 @@ def the_event() -> AuditEvent:
     return AuditEvent.objects.get()
 
 
+def assert_one_event(action, actor, organisation, application) -> AuditEvent:
+    """The one event recorded, checked for who did what to which application; returned for more checks."""
+    event = the_event()
+    assert (event.action, event.actor, event.organisation, event.application) == (
+        action,
+        actor,
+        organisation,
+        application,
+    )
+    return event
+
+
 def run_action(client, action, *applications):
     return client.post(url("changelist"), {"action": action, "_selected_action": [a.pk for a in applications]})
 
@@ -63,13 +75,7 @@ def test_a_document_download_is_recorded_with_its_kind(client, bob, application,
     document = add_document(application)
     client.force_login(bob)
     assert client.get(url("download", application.pk, document.pk)).status_code == 200
-    event = the_event()
-    assert (event.action, event.actor, event.organisation, event.application) == (
-        Action.DOWNLOAD,
-        bob,
-        organisation,
-        application,
-    )
+    event = assert_one_event(Action.DOWNLOAD, bob, organisation, application)
     assert event.offer == application.offer
     assert event.detail == document.kind
     assert_names_nobody(event)
@@ -128,13 +134,7 @@ def test_an_export_across_organisations_leaves_one_event_in_each(client, superus
 def test_a_move_is_recorded_with_both_statuses(client, bob, application, organisation):
     client.force_login(bob)
     client.post(url("move", application.pk), {"status": Status.SHORTLISTED})
-    event = the_event()
-    assert (event.action, event.actor, event.organisation, event.application) == (
-        Action.STATUS_CHANGE,
-        bob,
-        organisation,
-        application,
-    )
+    event = assert_one_event(Action.STATUS_CHANGE, bob, organisation, application)
     assert event.detail == "received → shortlisted"
     assert_names_nobody(event)
 
@@ -159,13 +159,7 @@ def test_a_message_to_a_candidate_is_recorded(client, bob, application, organisa
     client.force_login(bob)
     data = {"ids": [application.pk], "_send": "1", "subject_fr": "Bonjour {first_name}", "body_fr": "Merci."}
     assert client.post(url("write"), data).status_code == 302
-    event = the_event()
-    assert (event.action, event.actor, event.organisation, event.application) == (
-        Action.MESSAGE,
-        bob,
-        organisation,
-        application,
-    )
+    event = assert_one_event(Action.MESSAGE, bob, organisation, application)
     assert_names_nobody(event)
 
 
@@ -174,26 +168,14 @@ def test_the_admin_erase_action_is_recorded(client, alice, application, organisa
     run_action(client, "erase_applications", application)
     application.refresh_from_db()
     assert application.is_erased
-    event = the_event()
-    assert (event.action, event.actor, event.organisation, event.application) == (
-        Action.ERASE,
-        alice,
-        organisation,
-        application,
-    )
+    assert_one_event(Action.ERASE, alice, organisation, application)
 
 
 def test_the_erase_event_outlives_the_deleted_application(client, alice, application, organisation):
     client.force_login(alice)
     client.post(url("delete", application.pk), {"post": "yes"})
     assert not Application.objects.filter(pk=application.pk).exists()
-    event = the_event()
-    assert (event.action, event.actor, event.organisation, event.application) == (
-        Action.ERASE,
-        alice,
-        organisation,
-        None,
-    )
+    assert_one_event(Action.ERASE, alice, organisation, None)
 
 
 @pytest.fixture
@@ -205,26 +187,14 @@ def token(application):
 
 def test_the_candidates_withdrawal_is_recorded_without_an_actor(client, application, token, organisation):
     client.post(reverse("applications:withdraw", args=[token]))
-    event = the_event()
-    assert (event.action, event.actor, event.organisation, event.application) == (
-        Action.WITHDRAW_BY_CANDIDATE,
-        None,
-        organisation,
-        application,
-    )
+    assert_one_event(Action.WITHDRAW_BY_CANDIDATE, None, organisation, application)
 
 
 def test_the_candidates_erasure_is_recorded_without_an_actor(client, application, token, organisation):
     client.post(reverse("applications:erase", args=[token]), {"confirm": "on"})
     application.refresh_from_db()
     assert application.is_erased
-    event = the_event()
-    assert (event.action, event.actor, event.organisation, event.application) == (
-        Action.ERASE_BY_CANDIDATE,
-        None,
-        organisation,
-        application,
-    )
+    event = assert_one_event(Action.ERASE_BY_CANDIDATE, None, organisation, application)
     assert_names_nobody(event)
 
 
@@ -234,13 +204,7 @@ def test_the_scheduled_erasure_is_recorded_once_without_an_actor(bob, applicatio
     with mock.patch("django.utils.timezone.now", return_value=moment):
         call_command("erase_expired_applications", stdout=StringIO())
         call_command("erase_expired_applications", stdout=StringIO())
-    event = the_event()
-    assert (event.action, event.actor, event.organisation, event.application) == (
-        Action.ERASE_BY_SCHEDULE,
-        None,
-        organisation,
-        application,
-    )
+    assert_one_event(Action.ERASE_BY_SCHEDULE, None, organisation, application)
 
 
 # Who reads the log
