@@ -1,12 +1,7 @@
-import logging
-
 from django.core.management.base import BaseCommand
-from django.utils import timezone
 
-from alerts import emails
 from alerts.models import Alert
-
-logger = logging.getLogger(__name__)
+from alerts.tasks import send_alerts
 
 
 class Command(BaseCommand):
@@ -19,25 +14,19 @@ class Command(BaseCommand):
         parser.add_argument(
             "--frequency", choices=Alert.Frequency.values, help="Only alerts of this frequency (default: all of them)."
         )
+        parser.add_argument(
+            "--enqueue",
+            action="store_true",
+            help="Leave the work to the task worker (TASKS_BACKEND=database) instead of doing it here.",
+        )
 
-    def handle(self, *args, frequency=None, **options):
-        now = timezone.now()
-        _total, deleted = Alert.objects.expired(now).delete()
-        alerts = Alert.objects.confirmed()
-        if frequency:
-            alerts = alerts.filter(frequency=frequency)
-        due = [alert.pk for alert in alerts.iterator() if alert.is_due(now)]
-        sent = offers = failed = 0
-        for pk in due:
-            try:
-                count = emails.send_new_offers(pk, now)
-            except Exception:  # the mail server, mostly: nothing was recorded, the next run tries again
-                logger.exception("Alert %s not sent; it will be retried at the next run.", pk)
-                failed += 1
-                continue
-            sent += bool(count)
-            offers += count
+    def handle(self, *args, frequency=None, enqueue=False, **options):
+        if enqueue:
+            result = send_alerts.enqueue(frequency)
+            self.stdout.write(f"Alerts: sending enqueued (task {result.id}).")
+            return
+        done = send_alerts.call(frequency)
         self.stdout.write(
-            f"Alerts: {sent} e-mails sent ({offers} offers), {failed} not sent (retried at the next run), "
-            f"{deleted.get('alerts.Alert', 0)} unconfirmed alerts deleted."
+            f"Alerts: {done['sent']} e-mails sent ({done['offers']} offers), {done['failed']} not sent "
+            f"(retried at the next run), {done['deleted']} unconfirmed alerts deleted."
         )

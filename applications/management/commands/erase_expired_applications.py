@@ -1,20 +1,22 @@
 from django.core.management.base import BaseCommand
-from django.db import transaction
 
-from applications.models import Application, AuditEvent
+from applications.tasks import erase_expired_applications
 
 
 class Command(BaseCommand):
     help = "Erase the personal data of applications whose erase date has come (run it daily)."
 
-    def handle(self, *args, **options):
-        erased = 0
-        for application in Application.objects.due_for_erasure().select_related("organisation").iterator():
-            with transaction.atomic():
-                application.erase()
-                AuditEvent.record(
-                    AuditEvent.Action.ERASE_BY_SCHEDULE, application.organisation_id, application=application
-                )
-            erased += 1
-        remaining = Application.objects.filter(erased_at__isnull=False).count()
-        self.stdout.write(f"Applications: {erased} erased now, {remaining} erased in all.")
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--enqueue",
+            action="store_true",
+            help="Leave the work to the task worker (TASKS_BACKEND=database) instead of doing it here.",
+        )
+
+    def handle(self, *args, enqueue=False, **options):
+        if enqueue:
+            result = erase_expired_applications.enqueue()
+            self.stdout.write(f"Applications: erasure enqueued (task {result.id}).")
+            return
+        counts = erase_expired_applications.call()
+        self.stdout.write(f"Applications: {counts['erased']} erased now, {counts['in_all']} erased in all.")

@@ -4,7 +4,10 @@ from applications import emails
 
 
 class Command(BaseCommand):
-    help = "Send the e-mails still waiting in the outbox (run it every few minutes from a scheduler)."
+    help = (
+        "Send the e-mails still waiting in the outbox, here and now (run it every few minutes from a scheduler). "
+        "With a task worker it is the safety net for e-mails the worker could not take care of."
+    )
 
     def handle(self, *args, **options):
         sent, not_sent = emails.send_pending()
