@@ -20,6 +20,8 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from offers.models import (
     Benefit,
@@ -37,6 +39,11 @@ from offers.models import (
 )
 
 ALL_ROLES = tuple(Membership.Role)
+
+# django-otp registers admins for its devices, which show a secret key and its QR code to whoever may view
+# them. Staff manage their own two-factor authentication on their own pages (jobboard/two_factor.py), and
+# a superuser resets someone's with `manage.py reset_two_factor`.
+admin.site.unregister([TOTPDevice, StaticDevice])
 
 # Addresses typed without a scheme are https (Django 6's default, asked for now).
 URL_FIELDS_ASSUME_HTTPS = {models.URLField: {"assume_scheme": "https"}}
@@ -227,6 +234,7 @@ class OrganisationAdmin(OrganisationScopedMixin, admin.ModelAdmin):
             _("Spontaneous applications"),
             {"fields": ("accepts_spontaneous_applications", "accepts_internship_requests", "applications_email")},
         ),
+        (_("Staff logins"), {"fields": ("requires_two_factor",)}),
         (_("History"), {"fields": ("created_at", "updated_at")}),
     )
 
