@@ -8,15 +8,20 @@ identity the user may not see is masked in the CSV and left out of the ZIP.
 """
 
 import csv
+import itertools
+import logging
 import unicodedata
 import zipfile
 from collections.abc import Iterable, Iterator
 from urllib.parse import quote
 
-from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.contrib import admin
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from applications import scanning
 from applications.documents import MIME_TYPES, clean_filename
 from applications.models import Application, Document
 
@@ -27,6 +32,8 @@ DOCUMENTS_PER_QUERY = 100
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 # Only the types we accept on upload are served as such; anything else is opaque bytes.
 SAFE_CONTENT_TYPES = frozenset(MIME_TYPES.values())
+
+logger = logging.getLogger(__name__)
 
 
 def candidate_label(application) -> str:
@@ -52,14 +59,36 @@ def private_headers(response, filename: str):
     return response
 
 
-def document_response(document: Document) -> FileResponse:
-    """One candidate's document, streamed from the private storage as a download."""
+def storage_unavailable() -> HttpResponse:
+    """A 503 page for staff when the private storage does not answer; call it while handling the error."""
+    logger.exception("The private storage did not answer; staff were shown a 503 page.")
+    context = {"site_header": admin.site.site_header, "site_title": admin.site.site_title}
+    response = HttpResponse(render_to_string("admin/applications/storage_unavailable.html", context), status=503)
+    response["Retry-After"] = "60"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def document_response(document: Document) -> HttpResponse:
+    """One candidate's document, streamed from the private storage as a download.
+
+    Always through this response, from local disk or from the bucket alike, never
+    by a redirect to a presigned URL: such a URL works for anyone who holds it
+    until it expires, and it ends up in browser histories, proxies' logs and
+    Referer headers; the bucket may not even be reachable from staff's browsers;
+    and our own headers (attachment, nosniff, no-store) would not be the ones sent.
+    """
     try:
         file = document.file.open("rb")
     except FileNotFoundError:
         raise Http404(gettext("This document is missing from the storage.")) from None
+    except OSError:  # a disk failing, or a bucket that does not answer (StorageUnavailable)
+        return storage_unavailable()
     content_type = document.content_type if document.content_type in SAFE_CONTENT_TYPES else "application/octet-stream"
     response = FileResponse(file, content_type=content_type)
+    if "Content-Length" not in response:
+        # A stream from the bucket cannot seek to its end for FileResponse: its size came with it.
+        response["Content-Length"] = file.file.size
     return private_headers(response, clean_filename(document.original_name))
 
 
@@ -186,16 +215,20 @@ def zip_chunks(documents) -> Iterator[bytes]:
 
     zipfile writes each member's sizes in a data descriptor after its data, since
     the sink cannot seek back. A file missing from the storage is listed in
-    missing.txt rather than breaking the download halfway.
+    missing.txt rather than breaking the download halfway. A document the malware
+    scanner has not cleared is never opened: README.txt lists it, with why.
     """
     sink = _Sink()
-    used, missing = set(), []
+    used, missing, withheld = set(), [], []
     with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for document in documents:
             application = document.application
             name = _unique(
                 clean_filename(f"{application.last_name} {application.first_name} - {document.original_name}"), used
             )
+            if not document.is_downloadable:
+                withheld.append(f"{name}: {scanning.describe(document)}")
+                continue
             try:
                 source = document.file.open("rb")
             except FileNotFoundError:
@@ -212,6 +245,8 @@ def zip_chunks(documents) -> Iterator[bytes]:
                 yield data
         if missing:
             archive.writestr("missing.txt", "\n".join(missing) + "\n")
+        if withheld:
+            archive.writestr("README.txt", scanning.withheld_notice(withheld))
     yield sink.drain()
 
 
@@ -226,6 +261,16 @@ def documents_of(applications):
     )
 
 
-def zip_response(applications, filename: str) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(zip_chunks(documents_of(applications)), content_type="application/zip")
+def zip_response(applications, filename: str) -> HttpResponse:
+    documents = documents_of(applications)
+    chunks = zip_chunks(documents)
+    try:
+        # The first document is opened now, so that a storage that does not answer gets a 503
+        # page rather than a download that breaks at once. One that fails later breaks it.
+        first = next(chunks)
+    except OSError:
+        # Its database cursor closes now, not whenever the error's traceback is collected.
+        documents.close()
+        return storage_unavailable()
+    response = StreamingHttpResponse(itertools.chain([first], chunks), content_type="application/zip")
     return private_headers(response, filename)

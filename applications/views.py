@@ -15,7 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from applications import emails, ratelimit
+from applications import emails, ratelimit, tasks
 from applications.documents import clean_filename, megabytes
 from applications.forms import (
     DUPLICATE_APPLICATION,
@@ -183,8 +183,9 @@ def store(form, language: str) -> Application:
     """Save the application, its documents and its e-mails together, or nothing at all.
 
     Files are not part of the transaction: each one written is deleted again
-    when anything fails before the commit. The e-mails go after the commit; if
-    sending raises then, the application is kept and the outbox retries."""
+    when anything fails before the commit. The documents' malware scans, then the
+    e-mails, go after the commit; if sending raises then, the application is kept
+    and the outbox retries."""
     storage = Document._meta.get_field("file").storage
     written = []
     committed = False
@@ -218,6 +219,7 @@ def store(form, language: str) -> Application:
                 name = storage.save(name, upload, max_length=document.file.field.max_length)
                 written[-1] = document.file.name = name
                 document.save()
+                tasks.scan_after_commit(document)  # staff download it only once found clean
             emails.send_received(application, token)
             emails.notify_recruiters(application)
     except Exception:

@@ -125,8 +125,10 @@ PDF_BYTES = (
 )
 
 
-def add_document(application, kind=None, content=PDF_BYTES, original_name="CV.pdf", content_type="application/pdf"):
-    """A document saved through its FileField into the private storage."""
+def add_document(
+    application, kind=None, content=PDF_BYTES, original_name="CV.pdf", content_type="application/pdf", scan_status=None
+):
+    """A document saved through its FileField into the private storage, found clean by the malware scanner."""
     from django.core.files.base import ContentFile
 
     from applications.models import Document
@@ -137,6 +139,7 @@ def add_document(application, kind=None, content=PDF_BYTES, original_name="CV.pd
         original_name=original_name,
         content_type=content_type,
         size=len(content),
+        scan_status=scan_status or Document.ScanStatus.CLEAN,
     )
     document.file.save(original_name, ContentFile(content), save=True)
     return document

@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from applications.models import Document
+from applications.storage import PrivateS3Storage
 from tests.factories import docx_bytes, pdf_bytes
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -36,11 +38,15 @@ def form_data(client, url, **overrides):
 
 
 def stored_files() -> list:
-    """Every file in the private storage and in the public media."""
-    return [
+    """Every file in the private storage (local, or a bucket: tests/s3_server.py) and in the public media."""
+    files = [
         path
         for root in (settings.PRIVATE_MEDIA_ROOT, settings.MEDIA_ROOT)
         if root.exists()
         for path in root.rglob("*")
         if path.is_file()
     ]
+    private = Document._meta.get_field("file").storage
+    if isinstance(private, PrivateS3Storage):
+        files += [item.key for item in private.bucket.objects.all()]
+    return files

@@ -11,7 +11,8 @@ from applications.exports import attachment, neutralise
 from applications.models import Document
 from tests.factories import PDF_BYTES, add_document, make_application, make_offer
 
-pytestmark = pytest.mark.django_db
+# Each test runs on local private files and on the bucket of a real S3 server (tests/s3_server.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("each_private_storage")]
 
 
 @pytest.fixture(autouse=True)

@@ -13,6 +13,7 @@ def test_private_files_are_readable_by_their_owner_only(settings):
     assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
 
 
+@pytest.mark.usefixtures("each_private_storage")
 def test_private_files_have_no_url():
     with pytest.raises(ValueError):
         storages["private"].url("documents/cv.pdf")

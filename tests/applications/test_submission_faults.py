@@ -11,7 +11,8 @@ from applications.models import Application, Document, Email
 from tests.applications.applying import form_data, stored_files
 from tests.factories import make_offer
 
-pytestmark = pytest.mark.django_db
+# Each test runs on local private files and on the bucket of a real S3 server (tests/s3_server.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("each_private_storage")]
 
 
 class BrokenBackend:
