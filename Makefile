@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run test install system-deps browser-deps messages lint
+.PHONY: run test bench install system-deps browser-deps scanner-deps bench-deps messages lint
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,10 @@ browser-deps:
 	@test -x /usr/bin/chromium || (apt-get update -qq && apt-get install -y -qq chromium)
 	@command -v java >/dev/null || (apt-get update -qq && apt-get install -y -qq default-jre-headless)
 
+# ClamAV's daemon: the malware-scanning tests start their own clamd, with a test signature of their own.
+scanner-deps:
+	@test -x /usr/sbin/clamd || (apt-get update -qq && apt-get install -y -qq clamav-daemon)
+
 messages: install
 	DEBUG=True $(PY) manage.py compilemessages --ignore=.venv --verbosity 0
 
@@ -35,12 +39,22 @@ run: messages
 
 test: export SECRET_KEY = test-only-secret-key-not-for-production
 test: export SECURE_SSL_REDIRECT = False
-test: messages browser-deps
+test: messages browser-deps scanner-deps
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) -m pytest -n auto
+
+# The load benchmark (bench/run.py): a board of OFFERS offers and APPLICATIONS applications,
+# on SQLite unless DATABASE_URL is set. Seeding the full size takes a few minutes the first time.
+OFFERS ?= 10000
+APPLICATIONS ?= 1000000
+bench-deps:
+	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+
+bench: messages bench-deps
+	$(PY) -m bench.run --offers $(OFFERS) --applications $(APPLICATIONS)
 
 lint: install
 	$(PY) -m ruff check --fix .

@@ -71,12 +71,8 @@ class AlertForm(forms.ModelForm):
         self.helper = FormHelper(self)
         self.helper.form_tag = False
         self.helper.disable_csrf = True
-        # Off-screen rather than display:none, which robots learn to skip.
-        trap = Div(
-            HONEYPOT,
-            aria_hidden="true",
-            style="position: absolute; left: -10000px; width: 1px; height: 1px; overflow: hidden;",
-        )
+        # Off-screen (static/css/site.css), not display:none, which robots learn to skip.
+        trap = Div(HONEYPOT, css_class="jb-trap", aria_hidden="true")
         self.helper.layout = Layout("email", "frequency", trap, "query")
 
     def clean_email(self):

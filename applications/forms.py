@@ -158,13 +158,8 @@ class CandidateForm(forms.ModelForm):
         )
 
     def hidden_parts(self):
-        # Off-screen rather than display:none, which robots learn to skip.
-        trap = Div(
-            HONEYPOT,
-            css_class="jb-trap",
-            aria_hidden="true",
-            style="position: absolute; left: -10000px; width: 1px; height: 1px; overflow: hidden;",
-        )
+        # Off-screen (static/css/site.css), not display:none, which robots learn to skip.
+        trap = Div(HONEYPOT, css_class="jb-trap", aria_hidden="true")
         return [trap, "submission_key"]
 
     def clean_email(self):

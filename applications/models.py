@@ -6,6 +6,7 @@ each step of the pipeline, and `erase()` anonymises it for good.
 
 import calendar
 import hashlib
+import logging
 import secrets
 import uuid
 from datetime import date, timedelta
@@ -21,8 +22,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from applications import private_links
+from applications import private_links, scanning
 from offers.models import Membership, Offer, Organisation, organisations_of
+
+logger = logging.getLogger(__name__)
 
 
 def private_storage():
@@ -169,6 +172,8 @@ class Application(models.Model):
         ordering = ["-created_at"]
         indexes = [
             models.Index(fields=["organisation", "status", "-created_at"], name="applications_org_status"),
+            # The recruiters' list: an organisation's applications, newest first.
+            models.Index(fields=["organisation", "-created_at"], name="applications_org_newest"),
             models.Index(fields=["offer", "status"], name="applications_offer_status"),
             models.Index(fields=["email"], name="applications_by_email"),
         ]
@@ -295,7 +300,31 @@ class Application(models.Model):
             self.erased_at = timezone.now()
             self.save()
             # Files go once the rows are gone for good.
-            transaction.on_commit(lambda: [private_storage().delete(name) for name in files])
+            transaction.on_commit(lambda: delete_files(files))
+
+
+def delete_files(names):
+    """Delete files from the private storage, as far as it answers: the candidate's erasure is
+    done (the rows are gone), and `delete_orphan_files` removes what is left here later."""
+    storage = private_storage()
+    for name in names:
+        try:
+            storage.delete(name)
+        except OSError:
+            logger.warning("Could not delete %s from the private storage; delete_orphan_files will.", name)
+
+
+class DocumentQuerySet(models.QuerySet):
+    def awaiting_scan(self):
+        """Documents the malware scanner has yet to clear: never scanned or a failed scan, never tried first.
+
+        Also those marked "not scanned" for want of a scanner, once there is one."""
+        statuses = [Document.ScanStatus.PENDING, Document.ScanStatus.FAILED]
+        if scanning.configured():
+            statuses.append(Document.ScanStatus.NOT_SCANNED)
+        return self.filter(scan_status__in=statuses).order_by(
+            models.F("scanned_at").asc(nulls_first=True), "uploaded_at", "pk"
+        )
 
 
 class Document(models.Model):
@@ -303,6 +332,13 @@ class Document(models.Model):
         CV = "cv", _("CV")
         LETTER = "letter", _("Cover letter")
         OTHER = "other", _("Other document")
+
+    class ScanStatus(models.TextChoices):
+        PENDING = "pending", _("Waiting for the malware scan")
+        CLEAN = "clean", _("No malware found")
+        INFECTED = "infected", _("Blocked: malware found")
+        FAILED = "failed", _("Not scanned yet: the scan failed")
+        NOT_SCANNED = "not_scanned", _("Not scanned (no scanner configured)")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="documents")
@@ -312,14 +348,74 @@ class Document(models.Model):
     content_type = models.CharField(_("type"), max_length=100)
     size = models.PositiveIntegerField(_("size"))
     uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+    # Pending until the scanner has read the file (applications.scanning); only a clean one is downloaded.
+    scan_status = models.CharField(
+        _("malware scan"), max_length=12, choices=ScanStatus.choices, default=ScanStatus.PENDING
+    )
+    scanned_at = models.DateTimeField(_("scanned"), null=True, blank=True)
+    # The malware's name when infected, the scanner's error when the scan failed.
+    scan_detail = models.CharField(_("scan detail"), max_length=200, blank=True)
+
+    objects = DocumentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("document")
         verbose_name_plural = _("documents")
         ordering = ["kind", "uploaded_at"]
+        indexes = [models.Index(fields=["scan_status"], name="applications_document_scan")]
 
     def __str__(self):
         return self.original_name
+
+    @property
+    def is_downloadable(self) -> bool:
+        """Found clean by the scanner, or not scanned where no scanner is configured nor required (development)."""
+        if self.scan_status == self.ScanStatus.CLEAN:
+            return True
+        return self.scan_status == self.ScanStatus.NOT_SCANNED and scanning.unscanned_allowed()
+
+    def scan(self) -> "Document.ScanStatus | None":
+        """Have the scanner read the file and record its verdict (see record_scan for what it returns).
+
+        Without a scanner: "not scanned" where none is required, a failed scan otherwise, so that
+        the document stays blocked. Malware found is written to the organisation's audit log."""
+        if scanning.missing():
+            return self.record_scan(self.ScanStatus.FAILED, "No scanner configured (CLAMAV_SOCKET or CLAMAV_HOST).")
+        if not scanning.configured():
+            return self.record_scan(self.ScanStatus.NOT_SCANNED)
+        try:
+            with self.file.open("rb") as file:
+                signature = scanning.find_malware(file)
+        except scanning.ScanFailed as error:
+            return self.record_scan(self.ScanStatus.FAILED, str(error))
+        except Exception as error:  # the storage could not be read (a missing file, the network): tried again
+            return self.record_scan(self.ScanStatus.FAILED, f"The file could not be read: {error!r}")
+        if signature:
+            return self.record_scan(self.ScanStatus.INFECTED, signature)
+        return self.record_scan(self.ScanStatus.CLEAN)
+
+    def record_scan(self, status, detail: str = "") -> "Document.ScanStatus | None":
+        """Write a verdict over the status the document had when its scan began; the status recorded.
+
+        Should another process have recorded one meanwhile (a worker and `scan_documents` on the same
+        document), that one stands (one verdict, one audit event) and None is returned; None too for
+        a document erased meanwhile."""
+        detail, now = detail[: self._meta.get_field("scan_detail").max_length], timezone.now()
+        with transaction.atomic():
+            recorded = Document.objects.filter(pk=self.pk, scan_status=self.scan_status).update(
+                scan_status=status, scan_detail=detail, scanned_at=now
+            )
+            if recorded and status == self.ScanStatus.INFECTED:
+                AuditEvent.record(
+                    AuditEvent.Action.MALWARE_FOUND,
+                    self.application.organisation_id,
+                    application=self.application,
+                    detail=f"{self.kind}: {detail}",
+                )
+        if not recorded:
+            return None
+        self.scan_status, self.scan_detail, self.scanned_at = status, detail, now
+        return self.ScanStatus(status)
 
 
 class StatusChange(models.Model):
@@ -468,6 +564,12 @@ class AuditEvent(models.Model):
         WITHDRAW_BY_CANDIDATE = "withdraw_by_candidate", _("Withdrawn by the candidate")
         ERASE_BY_CANDIDATE = "erase_by_candidate", _("Erased by the candidate")
         ERASE_BY_SCHEDULE = "erase_by_schedule", _("Erased on schedule")
+        # By the scanner, no actor: the document stays, blocked; `detail` is its kind and the malware's name.
+        MALWARE_FOUND = "malware_found", _("Malware found in a document")
+        # Not about personal data, but how the organisation's accounts are protected: one event per
+        # organisation of the staff member, the actor being the staff member (none for a reset by a superuser).
+        TWO_FACTOR_ON = "two_factor_on", _("Two-factor authentication turned on")
+        TWO_FACTOR_OFF = "two_factor_off", _("Two-factor authentication turned off")
 
     # PROTECT: the log is the organisation's proof of how it handled personal data; deleting the
     # organisation must not wipe it silently (its applications already PROTECT it the same way).

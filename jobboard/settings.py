@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -63,6 +64,12 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "axes",
+    # Before offers, whose admin unregisters their device admins (see offers/admin.py).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_tasks",
+    "django_tasks_db",
     "offers",
     "applications",
     "alerts",
@@ -71,13 +78,16 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "jobboard.middleware.permissions_policy",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "jobboard.middleware.StaffSessionMiddleware",
+    "jobboard.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as axes requires: it turns a refused login into the lockout page.
@@ -153,6 +163,27 @@ STORAGES = {
         )
     },
 }
+# Candidates' documents live on this server's disk (PRIVATE_MEDIA_ROOT) unless PRIVATE_STORAGE=s3 puts
+# them in an S3-compatible bucket, so that several servers share them and none keeps them on its own
+# disk. The objects stay private whatever the bucket's options (no ACL, no URL, never overwritten,
+# encrypted by the server: applications.storage.PrivateS3Storage) and staff still read them only
+# through the admin's permission-checked views. django-storages reads AWS_ACCESS_KEY_ID and
+# AWS_SECRET_ACCESS_KEY itself; without them boto3 uses the server's own role.
+PRIVATE_STORAGE = os.environ.get("PRIVATE_STORAGE", "local")
+if PRIVATE_STORAGE == "s3":
+    if not os.environ.get("AWS_STORAGE_BUCKET_NAME"):
+        raise ImproperlyConfigured("Set AWS_STORAGE_BUCKET_NAME with PRIVATE_STORAGE=s3.")
+    STORAGES["private"] = {
+        "BACKEND": "applications.storage.PrivateS3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["AWS_STORAGE_BUCKET_NAME"],
+            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+            "addressing_style": os.environ.get("AWS_S3_ADDRESSING_STYLE") or None,
+        },
+    }
+elif PRIVATE_STORAGE != "local":
+    raise ImproperlyConfigured(f"Unexpected value PRIVATE_STORAGE={PRIVATE_STORAGE}, use 'local' or 's3'")
 FILE_UPLOAD_PERMISSIONS = 0o640
 # Images larger than this are refused before Pillow decodes them.
 MAX_IMAGE_UPLOAD_BYTES = env_int("MAX_IMAGE_UPLOAD_BYTES", 5 * 1024 * 1024)
@@ -180,6 +211,10 @@ AXES_LOCKOUT_CALLABLE = "jobboard.views.staff_locked_out"
 # Axes then skips its start-up banner and logs only the lockout parameters of each attempt.
 AXES_VERBOSE = False
 
+# Two-factor authentication of staff (django-otp; jobboard/two_factor.py): the name authenticator apps
+# show next to the account. Wrong codes are throttled by django-otp, 1, 2, 4, 8… seconds after each.
+OTP_TOTP_ISSUER = "jobboard"
+
 # Daily and weekly alert digests go out from this hour (local time), at the first run of send_alerts.
 ALERT_DIGEST_HOUR = env_int("ALERT_DIGEST_HOUR", 7)
 if not 0 <= ALERT_DIGEST_HOUR <= 23:
@@ -192,6 +227,10 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Public pages (home, list, offers, organisations, groups, feeds, sitemap) are cached this long
+# for anonymous visitors, and forgotten at once when what they show changes (offers.caching).
+# 0 turns the page cache off.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
@@ -201,6 +240,35 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "jobboard <noreply@example.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+if os.environ.get("EMAIL_FILE_PATH"):
+    # For EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend: one file per e-mail in this directory.
+    EMAIL_FILE_PATH = os.environ["EMAIL_FILE_PATH"]
+
+# Background tasks (django-tasks): e-mails, alerts, erasure. "immediate" runs each task in the process
+# that enqueues it, at once (an e-mail right after the commit), so nothing else needs to run; a failed
+# e-mail waits for send_pending_emails. "database" keeps tasks in our database for a worker process,
+# `manage.py db_worker`, which also retries failed e-mails after a growing delay.
+TASKS_BACKENDS = {
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+}
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "immediate")
+if TASKS_BACKEND not in TASKS_BACKENDS:
+    raise ImproperlyConfigured(f"Unexpected value TASKS_BACKEND={TASKS_BACKEND}, use immediate or database")
+TASKS = {"default": {"BACKEND": TASKS_BACKENDS[TASKS_BACKEND]}}
+
+# Malware scanning of candidates' documents (applications/scanning.py) by ClamAV's daemon, clamd: on its
+# Unix socket (CLAMAV_SOCKET) or over TCP (CLAMAV_HOST, CLAMAV_PORT). Staff download a document only once
+# clamd has found it clean. Without a scanner, CLAMAV_REQUIRED decides, and it is on unless DEBUG is: then
+# every document stays blocked until a scanner is configured and `scan_documents` has run (production
+# fails closed). Off (development: `make run`, where nobody has a clamd), documents are marked "not
+# scanned" and staff may download them, with that warning next to each.
+CLAMAV_SOCKET = os.environ.get("CLAMAV_SOCKET", "")
+CLAMAV_HOST = os.environ.get("CLAMAV_HOST", "")
+CLAMAV_PORT = env_int("CLAMAV_PORT", 3310)
+if CLAMAV_SOCKET and CLAMAV_HOST:
+    raise ImproperlyConfigured("Set CLAMAV_SOCKET or CLAMAV_HOST, not both")
+CLAMAV_REQUIRED = env_bool("CLAMAV_REQUIRED", not DEBUG)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -218,6 +286,26 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Content-Security-Policy (django-csp): a page runs, styles and loads only what comes from our own origin,
+# so an injected <script>, event handler or style="" does nothing. No 'unsafe-inline' and no nonce either:
+# anonymous pages are cached, and a cached page would carry a stale nonce. Hence no inline script or
+# style anywhere (an organisation's accent colour comes from its own stylesheet, offers.views.accent_stylesheet);
+# the JSON-LD <script type="application/ld+json"> is data, never run, and CSP does not govern it.
+# data: images are Bootstrap's form controls (SVG in its CSS). Behind HTTPS (SECURE_SSL_REDIRECT), any
+# http:// link left in content is upgraded; the tests serve plain HTTP, which that would break.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "upgrade-insecure-requests": SECURE_SSL_REDIRECT,
+    }
+}
 SESSION_COOKIE_HTTPONLY = True
 
 # Only staff log in (candidates have none). Their sessions end after this long without a

@@ -33,7 +33,7 @@ def robots_txt(request):
         "Disallow: /admin/",
         "Disallow: /candidature/",
         "Disallow: " + reverse("offers:preview", args=[0]).removesuffix("0/"),
-        f"Sitemap: {settings.SITE_URL}{reverse('django.contrib.sitemaps.views.sitemap')}",
+        f"Sitemap: {settings.SITE_URL}{reverse('sitemap')}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
 

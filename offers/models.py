@@ -1,3 +1,4 @@
+import hashlib
 import re
 from datetime import timedelta
 
@@ -5,7 +6,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models, transaction
-from django.db.models import Q, Sum
+from django.db.models import OuterRef, Q, Subquery, Sum
+from django.db.models.functions import JSONObject
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from offers import search, titles
+from offers.caching import PublicContent
 from offers.images import WebImageField
 from offers.markdown import render_markdown
 
@@ -67,7 +70,7 @@ class GenderMention(models.TextChoices):
     FLANDERS = "m/v/x", _("m/v/x (Flanders)")
 
 
-class Organisation(models.Model):
+class Organisation(PublicContent, models.Model):
     """The employer and the tenant: each recruiter works for one or more of these."""
 
     class Kind(models.TextChoices):
@@ -122,6 +125,14 @@ class Organisation(models.Model):
         default=False,
         help_text=_("Otherwise recruiters prepare offers and an organisation admin publishes them."),
     )
+    requires_two_factor = models.BooleanField(
+        _("requires two-factor authentication"),
+        default=False,
+        help_text=_(
+            "Staff of the organisation must confirm each login with a code from an authenticator app; "
+            "those who have not set one up are asked to before they can do anything else."
+        ),
+    )
     answer_within_days = models.PositiveSmallIntegerField(
         _("answer applicants within (days)"),
         default=21,
@@ -157,6 +168,25 @@ class Organisation(models.Model):
     @property
     def display_name(self) -> str:
         return self.short_name or self.name
+
+    # Pages carry no inline style (CONTENT_SECURITY_POLICY): the accent colour reaches them as a class
+    # defined in the organisation's own small stylesheet (offers.views.accent_stylesheet).
+    @property
+    def accent_class(self) -> str:
+        """The class that gives an element the organisation's accent colour; empty without a valid colour."""
+        return f"accent-{self.slug}" if hex_colour.regex.fullmatch(self.accent_colour) else ""
+
+    def accent_css(self) -> str:
+        return f".{self.accent_class} {{ --jb-accent: {self.accent_colour}; }}\n" if self.accent_class else ""
+
+    @property
+    def accent_version(self) -> str:
+        """Changes with the stylesheet's content: its ETag, and the query string that lets browsers keep it."""
+        return hashlib.sha256(self.accent_css().encode()).hexdigest()[:16]
+
+    @property
+    def accent_stylesheet_url(self) -> str:
+        return f"{reverse('accent_stylesheet', args=[self.slug])}?v={self.accent_version}"
 
     def clean(self):
         if self.accent_colour and not hex_colour.regex.match(self.accent_colour):
@@ -209,6 +239,14 @@ def organisations_of(user):
     return Organisation.objects.filter(memberships__user=user)
 
 
+def organisations_requiring_two_factor(user):
+    """The user's organisations that require two-factor authentication of their staff.
+
+    The one rule for "must this user use 2FA" (the admin's gate, the enrolment pages): any organisation they
+    are a member of that requires it. Superusers count their memberships, like anyone, not every organisation."""
+    return Organisation.objects.filter(memberships__user=user, requires_two_factor=True)
+
+
 def may_publish(user, organisation) -> bool:
     """Organisation admins publish; recruiters too where the organisation lets them."""
     if user.is_superuser:
@@ -217,7 +255,7 @@ def may_publish(user, organisation) -> bool:
     return role == Membership.Role.ADMIN or (role == Membership.Role.RECRUITER and organisation.recruiters_can_publish)
 
 
-class Institution(models.Model):
+class Institution(PublicContent, models.Model):
     """An assembly where political groups sit: a council, a parliament."""
 
     class Level(models.TextChoices):
@@ -254,7 +292,7 @@ class Institution(models.Model):
         return self.name
 
 
-class PoliticalGroup(models.Model):
+class PoliticalGroup(PublicContent, models.Model):
     """A group of elected members in one institution, possibly from several parties."""
 
     name = models.CharField(_("name"), max_length=150)
@@ -291,9 +329,9 @@ class PoliticalGroup(models.Model):
     def description_html(self):
         return render_markdown(self.description)
 
-    def composition_summary(self) -> str:
-        """'14 elected members from 3 parties': from prefetched `composition`."""
-        party_count = sum(1 for part in self.composition.all() if part.party_id)
+    def composition_summary(self, parts=None) -> str:
+        """'14 elected members from 3 parties': from `parts`, or the prefetched `composition`."""
+        party_count = sum(1 for part in (self.composition.all() if parts is None else parts) if part.party_id)
         members = ngettext("%(n)d elected member", "%(n)d elected members", self.seats) % {"n": self.seats}
         if not party_count:
             return members
@@ -308,7 +346,7 @@ class PoliticalGroup(models.Model):
                 raise ValidationError({"seats": _("The parties' seats add up to more than the group's members.")})
 
 
-class GroupComposition(models.Model):
+class GroupComposition(PublicContent, models.Model):
     """How many of a group's seats a party holds; no party means non-affiliated members."""
 
     group = models.ForeignKey(PoliticalGroup, on_delete=models.CASCADE, related_name="composition")
@@ -374,6 +412,32 @@ class OfferQuerySet(models.QuerySet):
     def with_card_data(self):
         return self.select_related("organisation", "group__institution").prefetch_related("places")
 
+    def with_group_composition(self):
+        """Annotate each offer with its group's composition (see `Offer.group_parts`), in the
+        same query: an offer's page then costs no query of its own for it."""
+        parts = (
+            GroupComposition.objects.filter(group=OuterRef("group"))
+            .order_by()
+            .values("group")
+            .annotate(
+                rows=JSONGroupArray(
+                    JSONObject(party_id="party_id", name="party__name", slug="party__slug", seats="seats")
+                )
+            )
+            .values("rows")
+        )
+        return self.annotate(group_composition=Subquery(parts, output_field=models.JSONField()))
+
+
+class JSONGroupArray(models.Aggregate):
+    """The rows of a group as one JSON array: json_group_array on SQLite, json_agg on PostgreSQL."""
+
+    function = "JSON_GROUP_ARRAY"
+    output_field = models.JSONField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return self.as_sql(compiler, connection, function="JSON_AGG", **extra_context)
+
 
 CURRENCY_SYMBOLS = {"EUR": "€", "GBP": "£", "CHF": "CHF"}
 
@@ -399,7 +463,7 @@ VAGUE_PAY = re.compile(
 )
 
 
-class Offer(models.Model):
+class Offer(PublicContent, models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         SCHEDULED = "scheduled", _("Scheduled")
@@ -617,6 +681,25 @@ class Offer(models.Model):
 
     def get_absolute_url(self):
         return reverse("offers:detail", args=[self.slug])
+
+    @property
+    def group_parts(self) -> list["GroupComposition"]:
+        """The group's composition, from `with_group_composition()`, largest share first."""
+        parts = [
+            GroupComposition(
+                group=self.group,
+                party=Organisation(pk=row["party_id"], name=row["name"], slug=row["slug"]) if row["party_id"] else None,
+                seats=row["seats"],
+            )
+            for row in self.group_composition or []
+        ]
+        return sorted(
+            parts, key=lambda part: (part.seats is None, -(part.seats or 0), part.party.name if part.party else "")
+        )
+
+    @property
+    def group_composition_summary(self) -> str:
+        return self.group.composition_summary(self.group_parts)
 
     # Reading
 
@@ -877,7 +960,7 @@ class Offer(models.Model):
         return copy
 
 
-class Place(models.Model):
+class Place(PublicContent, models.Model):
     """A place of work of an offer: the seat, a constituency office…"""
 
     class Kind(models.TextChoices):
@@ -905,7 +988,7 @@ class Place(models.Model):
         return f"{self.name}, {self.locality}" if self.name else self.locality
 
 
-class RequiredLanguage(models.Model):
+class RequiredLanguage(PublicContent, models.Model):
     class Level(models.TextChoices):
         A1 = "A1", "A1"
         A2 = "A2", "A2"
@@ -931,7 +1014,7 @@ class RequiredLanguage(models.Model):
         return f"{self.get_language_display()} {self.get_level_display()}"
 
 
-class Benefit(models.Model):
+class Benefit(PublicContent, models.Model):
     """A benefit counted as pay (meal vouchers, 13th month…) or a work condition."""
 
     class Kind(models.TextChoices):
@@ -967,7 +1050,7 @@ class StoryQuerySet(models.QuerySet):
         return self.filter(organisation__in=organisations_of(user))
 
 
-class Story(models.Model):
+class Story(PublicContent, models.Model):
     """'Working at …': a member of staff tells what their job is like."""
 
     organisation = models.ForeignKey(

@@ -1,4 +1,5 @@
 from django.contrib.sitemaps import Sitemap as DjangoSitemap
+from django.db.models import Max
 
 from offers.models import Offer, Organisation, PoliticalGroup, Story
 
@@ -8,6 +9,15 @@ class Sitemap(DjangoSitemap):
     i18n = True
     alternates = True
     x_default = True
+    # Items per sitemap page (each in three languages with four alternates): /sitemap.xml is an
+    # index of such pages, which keeps each one small and quick to build at 10,000 offers.
+    limit = 500
+
+    def get_latest_lastmod(self):
+        # For the index. Django would call lastmod() on every item; the database knows at once.
+        if not hasattr(self, "lastmod"):
+            return None
+        return self.items().aggregate(latest=Max("updated_at"))["latest"]
 
 
 class OfferSitemap(Sitemap):

@@ -1,30 +1,29 @@
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.paginator import Paginator
-from django.db.models import Count, OuterRef, Prefetch, Subquery
-from django.http import HttpResponse
+from django.db.models import Count, Prefetch
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.views.decorators.http import require_safe
 
+from offers.caching import cache_public_page
+from offers.cards import offer_cards
 from offers.filters import OfferFilter
 from offers.models import GroupComposition, Offer, Organisation, PoliticalGroup, Story
 from offers.structured_data import as_json_ld, job_posting, selection_calendar
 
 OFFERS_PER_PAGE = 20
-COMPOSITION_WITH_PARTIES = Prefetch("group__composition", queryset=GroupComposition.objects.select_related("party"))
 
 
+@cache_public_page
 def home(request):
     open_offers = Offer.objects.open().with_card_data()
-    open_count = (
-        Offer.objects.open()
-        .filter(organisation=OuterRef("pk"))
-        .order_by()
-        .values("organisation")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
+    # One pass over the open offers, grouped: a count per organisation in a subquery
+    # scanned the offers once for each organisation.
     recruiting = (
-        Organisation.objects.annotate(open_offers=Subquery(open_count))
-        .filter(open_offers__gt=0)
+        Organisation.objects.filter(offers__in=Offer.objects.open())
+        .only("name", "slug")
+        .annotate(open_offers=Count("offers"))
         .order_by("-open_offers", "name")
     )
     return render(
@@ -38,8 +37,10 @@ def home(request):
     )
 
 
+@cache_public_page
 def offer_list(request):
-    offer_filter = OfferFilter(request.GET, queryset=Offer.objects.published().with_card_data(), request=request)
+    offers = Offer.objects.published().select_related("organisation", "group__institution")
+    offer_filter = OfferFilter(request.GET, queryset=offers, request=request)
     page = Paginator(offer_filter.qs, OFFERS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -47,6 +48,7 @@ def offer_list(request):
         {
             "filter": offer_filter,
             "page": page,
+            "cards": offer_cards(page),
             "active_filters": active_filters(request, offer_filter),
             "query_without_page": query_without(request, "page"),
         },
@@ -90,11 +92,13 @@ def active_filters(request, offer_filter) -> list[dict]:
     return active
 
 
+@cache_public_page
 def offer_detail(request, slug):
     offer = get_object_or_404(
         Offer.objects.published()
         .select_related("organisation", "group__institution")
-        .prefetch_related("places", "languages", "benefits", COMPOSITION_WITH_PARTIES),
+        .with_group_composition()
+        .prefetch_related("places", "languages", "benefits"),
         slug=slug,
     )
     return render(request, "offers/offer_detail.html", offer_context(offer))
@@ -106,7 +110,8 @@ def offer_preview(request, pk):
     offer = get_object_or_404(
         Offer.objects.for_user(request.user)
         .select_related("organisation", "group__institution")
-        .prefetch_related("places", "languages", "benefits", COMPOSITION_WITH_PARTIES),
+        .with_group_composition()
+        .prefetch_related("places", "languages", "benefits"),
         pk=pk,
     )
     response = render(request, "offers/offer_detail.html", offer_context(offer, preview=True))
@@ -135,6 +140,7 @@ def offer_context(offer, preview=False) -> dict:
     return {"offer": offer, "other_offers": other_offers, "preview": preview, "job_posting_json": job_posting_json}
 
 
+@cache_public_page
 def organisation_detail(request, slug):
     organisation = get_object_or_404(Organisation, slug=slug)
     offers = Offer.objects.open().for_organisation_page(organisation).with_card_data().order_by("deadline", "pk")
@@ -150,6 +156,7 @@ def organisation_detail(request, slug):
     )
 
 
+@cache_public_page
 def group_detail(request, slug):
     group = get_object_or_404(
         PoliticalGroup.objects.select_related("institution", "organisation").prefetch_related(
@@ -161,9 +168,30 @@ def group_detail(request, slug):
     return render(request, "offers/group_detail.html", {"group": group, "offers": offers})
 
 
+@cache_public_page
 def story_detail(request, organisation_slug, slug):
     story = get_object_or_404(
         Story.objects.published().select_related("organisation"), organisation__slug=organisation_slug, slug=slug
     )
     other_stories = story.organisation.stories.published().exclude(pk=story.pk)
     return render(request, "offers/story_detail.html", {"story": story, "other_stories": other_stories})
+
+
+@require_safe
+def accent_stylesheet(request, slug):
+    """The organisation's accent colour as the class its pages use (Organisation.accent_class).
+
+    Pages link it with its version in the query string: browsers keep that address for good, and a new
+    colour is a new address. Another version (a page cached before the colour changed) gets the current
+    colour, which browsers check again at each use, a 304 while it stays the same.
+    """
+    organisation = get_object_or_404(Organisation, slug=slug)
+    if not organisation.accent_class:
+        raise Http404
+    response = HttpResponse(organisation.accent_css(), content_type="text/css; charset=utf-8")
+    response["ETag"] = f'"{organisation.accent_version}"'
+    if request.GET.get("v") == organisation.accent_version:
+        patch_cache_control(response, public=True, max_age=365 * 24 * 3600, immutable=True)
+    else:
+        patch_cache_control(response, public=True, no_cache=True)
+    return get_conditional_response(request, etag=response["ETag"], response=response)

@@ -1,10 +1,14 @@
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.urls import clear_url_caches
 from django.utils import translation
 
 from offers.models import Membership
 from tests.factories import add_member, make_organisation, make_user
+
+# s3_server, s3_storage, each_private_storage…: a real S3-compatible server for the tests of the bucket.
+pytest_plugins = ["tests.s3_server"]
 
 
 @pytest.fixture(autouse=True)
@@ -26,10 +30,26 @@ def default_language():
 
 
 @pytest.fixture(autouse=True)
+def empty_cache():
+    # Pages cached for anonymous visitors and rate-limit counters never outlive a test.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def media_in_a_temporary_directory(settings, tmp_path):
     # Uploads made by tests never land in the working tree.
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+
+
+@pytest.fixture(autouse=True)
+def no_malware_scanner(settings):
+    # As on a newcomer's machine (`make run`): no clamd, none required, documents downloadable as
+    # "not scanned". The scanning tests start a clamd of their own (tests/clamd_server.py).
+    settings.CLAMAV_SOCKET = settings.CLAMAV_HOST = ""
+    settings.CLAMAV_REQUIRED = False
 
 
 @pytest.fixture

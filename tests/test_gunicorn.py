@@ -50,3 +50,4 @@ def test_by_default_it_serves_port_8000_with_2_workers_that_restart_now_and_then
     assert settings["workers"] == "2"
     assert int(settings["max_requests"]) > 0
     assert int(settings["max_requests_jitter"]) > 0
+    assert settings["preload_app"] == "True"

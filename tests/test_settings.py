@@ -13,6 +13,7 @@ PRODUCTION = {
     "DEBUG": "False",
     "SECRET_KEY": "k3Jq9vXw2LmZ8rT5yB7nC4hF6dG1sA0pQeUiOoPaSdFgHjKlZxCvBnM",
     "ALLOWED_HOSTS": "jobs.example.org",
+    "CLAMAV_SOCKET": "/run/clamav/clamd.ctl",
 }
 
 

@@ -1,6 +1,7 @@
 """A candidate subscribes to the search of the offer list."""
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
@@ -18,7 +19,16 @@ def test_the_list_has_a_subscribe_box_carrying_its_search(client):
     assert 'name="query" value="contract=internship"' in html
     assert 'autocomplete="email"' in html
     assert html.count('name="frequency"') == 3
-    assert 'name="csrfmiddlewaretoken"' in html
+    # The list is cached whole for anonymous visitors: no visitor's token may be in it.
+    assert 'name="csrfmiddlewaretoken"' not in html
+    assert "csrftoken" not in response.cookies
+
+
+def test_subscribing_needs_no_csrf_token(db):
+    response = subscribe(Client(enforce_csrf_checks=True))
+
+    assert response.status_code == 302
+    assert Alert.objects.count() == 1
 
 
 def test_subscribing_stores_an_unconfirmed_alert_with_the_normalised_search(client):

@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 import pytest
@@ -170,8 +171,11 @@ def test_an_unknown_choice_is_reported_and_ignored(client):
     assert response.context["filter"].form.errors["contract"]
 
 
-@pytest.mark.parametrize("shown", [1, 15])
-def test_the_list_costs_the_same_queries_whatever_the_number_of_offers(client, django_assert_num_queries, shown):
+@pytest.mark.parametrize("shown", [1, 15, 40])
+def test_the_list_costs_the_same_queries_whatever_the_number_of_offers(
+    client, django_assert_num_queries, settings, shown
+):
+    settings.PAGE_CACHE_SECONDS = 0  # the page's own queries, as on a cache miss
     organisation = make_organisation()
     group = make_group(organisation)
     for _ in range(shown):
@@ -185,3 +189,14 @@ def test_active_filters_read_as_french_writes_them(client):
     make_offer(title="Stage", contract_type=Offer.ContractType.INTERNSHIP)
     html = client.get(URL, {"contract": "internship"}).content.decode()
     assert "Contrat : Stage" in html
+
+
+def test_all_agrees_with_the_label_in_french(client):
+    make_offer()
+    html = client.get(URL).content.decode()
+
+    def first_option(name):
+        return re.search(rf'<select[^>]*name="{name}"[^>]*><option value=""[^>]*>([^<]*)</option>', html).group(1)
+
+    assert (first_option("organisation"), first_option("language")) == ("Toutes", "Toutes")
+    assert (first_option("group"), first_option("level"), first_option("country")) == ("Tous", "Tous", "Tous")

@@ -121,7 +121,15 @@ def test_the_sitemap_lists_published_offers_organisations_and_stories(client):
     live = make_offer(organisation=organisation)
     draft = make_offer(organisation=organisation, status=Offer.Status.DRAFT, published_at=None)
     story = make_story(organisation)
-    xml = client.get("/sitemap.xml").content.decode()
+    index = client.get("/sitemap.xml").content.decode()
+    sections = re.findall(r"<loc>http://testserver(/sitemap-\w+\.xml)</loc>", index)
+    assert sorted(sections) == [
+        "/sitemap-groups.xml",
+        "/sitemap-offers.xml",
+        "/sitemap-organisations.xml",
+        "/sitemap-stories.xml",
+    ]
+    xml = "".join(client.get(section).content.decode() for section in sections)
     assert live.get_absolute_url() in xml
     assert draft.get_absolute_url() not in xml
     assert organisation.get_absolute_url() in xml
