@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run test bench install system-deps browser-deps scanner-deps bench-deps messages lint
+.PHONY: run test bench audit install system-deps browser-deps scanner-deps bench-deps messages lint
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,28 @@ bench-deps:
 
 bench: messages bench-deps
 	$(PY) -m bench.run --offers $(OFFERS) --applications $(APPLICATIONS)
+
+# The production-like stack on this machine, every service on loopback, state in var/prod/ (bench/prod.py):
+# PostgreSQL and Redis (the machine's, started when down), an S3 server, clamd, an SMTP server, gunicorn
+# and the task worker. `make loadtest` (bench/loadtest.py) starts it when needed, loads it, then breaks it.
+.PHONY: prod-up prod-down loadtest prod-deps
+prod-deps: scanner-deps
+	@command -v redis-server >/dev/null || (apt-get update -qq && apt-get install -y -qq redis-server)
+	@command -v pg_ctlcluster >/dev/null || (apt-get update -qq && apt-get install -y -qq postgresql)
+
+prod-up: messages prod-deps
+	$(PY) -m bench.prod up
+
+prod-down:
+	$(PY) -m bench.prod down
+
+loadtest: messages prod-deps
+	$(PY) -m bench.loadtest
+
+# Known vulnerabilities in what the project installs (its pinned requirements and what they
+# pull in), from PyPI's vulnerability data; exits non-zero on any finding.
+audit: install
+	$(PY) -m pip_audit --strict --path $(VENV)/lib/python3*/site-packages
 
 lint: install
 	$(PY) -m ruff check --fix .

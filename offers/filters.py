@@ -6,6 +6,7 @@ from html import escape
 
 import django_filters
 from django import forms
+from django.core.cache import cache
 from django.db.models import Q
 from django.forms.utils import flatatt
 from django.utils import timezone
@@ -14,17 +15,39 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from offers import search
+from offers.caching import current_generation
 from offers.models import Country, Institution, Language, Offer, Organisation, Place, PoliticalGroup
 
 
 def organisations_with_offers():
-    organisations = Organisation.objects.filter(pk__in=Offer.objects.published().values("organisation"))
-    return list(organisations.order_by("name").values_list("slug", "name"))
+    def fetch():
+        organisations = Organisation.objects.filter(pk__in=Offer.objects.published().values("organisation"))
+        return list(organisations.order_by("name").values_list("slug", "name"))
+
+    return kept_for_the_generation("organisations-with-offers", fetch)
 
 
 def groups_with_offers():
-    groups = PoliticalGroup.objects.filter(pk__in=Offer.objects.published().values("group"))
-    return list(groups.order_by("name").values_list("slug", "name"))
+    def fetch():
+        groups = PoliticalGroup.objects.filter(pk__in=Offer.objects.published().values("group"))
+        return list(groups.order_by("name").values_list("slug", "name"))
+
+    return kept_for_the_generation("groups-with-offers", fetch)
+
+
+# A scheduled offer's organisation and group join the menus at most this long after its publication.
+CHOICES_SECONDS = 300
+
+
+def kept_for_the_generation(name, fetch):
+    """The menus' choices change when public content does (a save moves the generation on) or
+    when a scheduled offer is published: kept meanwhile, they cost no query per page."""
+    key = f"public-menus:{current_generation()}:{name}"
+    choices = cache.get(key)
+    if choices is None:
+        choices = fetch()
+        cache.set(key, choices, CHOICES_SECONDS)
+    return choices
 
 
 # "All" next to a feminine label (Organisation, Langue): "Toutes" in French.

@@ -1,5 +1,7 @@
 """Markdown written by staff, rendered to HTML that is safe to put on a page."""
 
+import functools
+
 import markdown
 import nh3
 from django.utils.safestring import SafeString, mark_safe
@@ -12,6 +14,9 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"scope"}}
 
 
+# The same text always gives the same HTML: kept per process, an offer's page does not
+# convert and sanitise its four sections again for each visitor.
+@functools.lru_cache(maxsize=2048)
 def render_markdown(text: str) -> SafeString:
     html = markdown.markdown(text or "", extensions=["sane_lists", "tables"])
     clean = nh3.clean(

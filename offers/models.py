@@ -409,8 +409,13 @@ class OfferQuerySet(models.QuerySet):
             | Q(group__composition__party=organisation)
         ).distinct()
 
+    def for_cards(self):
+        """What a card, a feed item or an e-mail shows of an offer: its organisation and group,
+        not its long texts (a few kilobytes each, read from disk and sorted for nothing)."""
+        return self.select_related("organisation", "group__institution").defer(*Offer.LONG_TEXT_FIELDS)
+
     def with_card_data(self):
-        return self.select_related("organisation", "group__institution").prefetch_related("places")
+        return self.for_cards().prefetch_related("places")
 
     def with_group_composition(self):
         """Annotate each offer with its group's composition (see `Offer.group_parts`), in the
@@ -639,6 +644,7 @@ class Offer(PublicContent, models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     SECTION_FIELDS = ("context", "missions", "profile", "what_we_offer")
+    LONG_TEXT_FIELDS = (*SECTION_FIELDS, "search_text")
 
     objects = OfferQuerySet.as_manager()
 
@@ -647,8 +653,11 @@ class Offer(PublicContent, models.Model):
         verbose_name_plural = _("offers")
         ordering = ["-published_at", "-pk"]
         indexes = [
-            models.Index(fields=["status", "published_at"], name="offers_offer_visibility"),
+            # The public rule (published, open): counted from the index alone.
+            models.Index(fields=["status", "published_at", "deadline"], name="offers_offer_visibility"),
             models.Index(fields=["deadline"], name="offers_offer_deadline"),
+            # The list, newest first: read in order, stopped at the page's end.
+            models.Index(fields=["-published_at", "-id"], name="offers_offer_newest"),
         ]
         constraints = [
             models.CheckConstraint(

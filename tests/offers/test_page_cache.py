@@ -215,3 +215,21 @@ def test_a_kept_card_says_closed_once_the_deadline_has_passed(client, settings):
     Offer.objects.filter(pk=offer.pk).update(deadline=timezone.now() - timedelta(minutes=1))
 
     assert "Clôturée" in client.get(LIST, {"closed": "on"}).content.decode()
+
+
+def test_the_menus_list_a_newly_published_organisation_at_once(client, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    make_offer(organisation=make_organisation(name="Parti Un"))
+    assert "Parti Deux" not in client.get(LIST).content.decode()
+
+    make_offer(organisation=make_organisation(name="Parti Deux"))
+
+    assert '">Parti Deux</option>' in client.get(LIST).content.decode()
+
+
+def test_the_list_makes_fewer_queries_once_its_menus_and_cards_are_kept(client, settings, django_assert_num_queries):
+    settings.PAGE_CACHE_SECONDS = 0  # the page itself is made again each time
+    make_offer()
+    client.get(LIST)
+    with django_assert_num_queries(2):  # the count and the page; menus and cards are kept
+        client.get(LIST)

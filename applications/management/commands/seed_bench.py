@@ -431,6 +431,7 @@ class Command(BaseCommand):
                     f"The bench data is already there ({offers:,} offers, {applications:,} applications); "
                     "nothing added. Use --reset to make it again."
                 )
+                self.analyze()  # a migration since may have added indexes the planner knows nothing of
                 return
             raise CommandError(
                 f"Other bench data is there ({there[0]:,} offers, {there[1]:,} applications): "
@@ -442,8 +443,7 @@ class Command(BaseCommand):
             if reset:
                 self.reset()
             self.seed(offers, applications, password)
-        if connection.vendor == "postgresql":
-            self.analyze()
+        self.analyze()
         self.stdout.write(f"Bench data made in {time.monotonic() - self.started:.0f} s:")
         for model, made in self.counts().items():
             self.stdout.write(f"  {model.__name__}: {made:,}")
@@ -539,8 +539,13 @@ class Command(BaseCommand):
         the first queries of a benchmark (and the counts below) plan for empty tables."""
         models = [Organisation, Institution, PoliticalGroup, GroupComposition, get_user_model(), Membership, Offer]
         models += [Place, RequiredLanguage, Benefit, Offer.recruiters.through, Application, StatusChange, Document]
+        tables = [connection.ops.quote_name(model._meta.db_table) for model in models]
         with connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {', '.join(connection.ops.quote_name(m._meta.db_table) for m in models)}")
+            if connection.vendor == "postgresql":
+                cursor.execute(f"ANALYZE {', '.join(tables)}")
+            else:  # SQLite analyses one table at a time
+                for table in tables:
+                    cursor.execute(f"ANALYZE {table}")
         self.progress("Tables analysed")
 
     def progress(self, text: str):
