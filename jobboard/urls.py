@@ -12,6 +12,8 @@ from offers.caching import cache_public_page
 from offers.sitemaps import SITEMAPS
 from offers.views import accent_stylesheet
 
+handler500 = "jobboard.views.server_error"
+
 admin.site.site_header = _("jobboard: staff area")
 admin.site.site_title = _("jobboard staff area")
 admin.site.index_title = _("Recruiting")

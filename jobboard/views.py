@@ -1,10 +1,14 @@
+import sys
+
 from django.conf import settings
 from django.contrib import admin
-from django.db import connection
+from django.db import InterfaceError, OperationalError, connection
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -48,3 +52,14 @@ def staff_locked_out(request, original_response=None, credentials=None):
         "cooloff_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
     }
     return render(request, "admin/locked_out.html", context, status=429)
+
+
+def server_error(request):
+    """The page for an uncaught exception: a 503 to retry when the database did not answer (a
+    restart, a failover: a transaction in progress was rolled back, and a re-sent application
+    is recognised by its submission key), the plain 500 page otherwise."""
+    if isinstance(sys.exc_info()[1], (OperationalError, InterfaceError)):
+        response = HttpResponse(render_to_string("503.html"), status=503)
+        response["Retry-After"] = "30"
+        return response
+    return defaults.server_error(request)
