@@ -155,7 +155,7 @@ def wrk(url: str, duration: int, connections: int, script: str = "report.lua", a
     for header in headers:
         command += ["-H", header]
     command += [url, "--", *args]
-    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    output = subprocess.run(command, cwd=BASE_DIR, capture_output=True, text=True, check=True).stdout
     figures = json.loads(output.strip().splitlines()[-1])
     seconds = figures["duration_us"] / 1e6
     return {

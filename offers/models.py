@@ -435,13 +435,14 @@ class OfferQuerySet(models.QuerySet):
 
 
 class JSONGroupArray(models.Aggregate):
-    """The rows of a group as one JSON array: json_group_array on SQLite, json_agg on PostgreSQL."""
+    """The rows of a group as one JSON array: json_group_array on SQLite, jsonb_agg on PostgreSQL
+    (jsonb, which Django reads as text as for a JSONField; json_agg's json would arrive decoded)."""
 
     function = "JSON_GROUP_ARRAY"
     output_field = models.JSONField()
 
     def as_postgresql(self, compiler, connection, **extra_context):
-        return self.as_sql(compiler, connection, function="JSON_AGG", **extra_context)
+        return self.as_sql(compiler, connection, function="JSONB_AGG", **extra_context)
 
 
 CURRENCY_SYMBOLS = {"EUR": "€", "GBP": "£", "CHF": "CHF"}
