@@ -13,21 +13,34 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from offers.caching import current_generation
+from offers.models import Offer
 
 CARD_SECONDS = 3600
 
 
 def offer_cards(offers) -> list[str]:
-    """The card of each offer (loaded with organisation and group), in order. Only the
-    offers whose card is not kept have their places fetched, in one query."""
+    """The card of each offer, in order. The offers may come with only what finds their card
+    (`OfferQuerySet.for_card_keys`): those whose card is not kept are then loaded for it, in two
+    queries (offers, places); offers that came loaded `for_cards()` cost one (places)."""
     offers = list(offers)
     prefix = f"offer-card:{current_generation()}:{get_language()}:{timezone.localdate().isoformat()}"
     keys = {offer.pk: f"{prefix}:{offer.pk}:{offer.is_open}" for offer in offers}
     kept = cache.get_many(keys.values())
     missing = [offer for offer in offers if keys[offer.pk] not in kept]
     if missing:
-        prefetch_related_objects(missing, "places")
-        made = {keys[offer.pk]: render_to_string("offers/_offer_card.html", {"offer": offer}) for offer in missing}
+        made = {
+            keys[offer.pk]: render_to_string("offers/_offer_card.html", {"offer": offer})
+            for offer in loaded_for_cards(missing)
+        }
         cache.set_many(made, CARD_SECONDS)
         kept.update(made)
     return [kept[keys[offer.pk]] for offer in offers]
+
+
+def loaded_for_cards(offers) -> list:
+    """`offers` with what their cards show: fetched again unless they came with it."""
+    if any("title" in offer.get_deferred_fields() for offer in offers):
+        loaded = Offer.objects.for_cards().in_bulk([offer.pk for offer in offers])
+        offers = [loaded[offer.pk] for offer in offers]
+    prefetch_related_objects(offers, "places")
+    return offers

@@ -24,6 +24,13 @@ class FeedScope:
 
 
 class OfferRssFeed(Feed):
+    def __call__(self, request, *args, **kwargs):
+        response = super().__call__(request, *args, **kwargs)
+        # The feed is written a few bytes at a time, each a chunk that gunicorn sent in a packet of
+        # its own: 10 ms to deliver 25 kB, cached or not. One chunk goes out at once.
+        response.content = response.content
+        return response
+
     def get_object(self, request, slug=None):
         queryset = Offer.objects.published().with_card_data()
         if slug is None:

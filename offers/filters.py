@@ -7,7 +7,7 @@ from html import escape
 import django_filters
 from django import forms
 from django.core.cache import cache
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, Value
 from django.forms.utils import flatatt
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -20,19 +20,35 @@ from offers.models import Country, Institution, Language, Offer, Organisation, P
 
 
 def organisations_with_offers():
-    def fetch():
-        organisations = Organisation.objects.filter(pk__in=Offer.objects.published().values("organisation"))
-        return list(organisations.order_by("name").values_list("slug", "name"))
-
-    return kept_for_the_generation("organisations-with-offers", fetch)
+    return menu_choices()["organisation"]
 
 
 def groups_with_offers():
-    def fetch():
-        groups = PoliticalGroup.objects.filter(pk__in=Offer.objects.published().values("group"))
-        return list(groups.order_by("name").values_list("slug", "name"))
+    return menu_choices()["group"]
 
-    return kept_for_the_generation("groups-with-offers", fetch)
+
+def menu_choices() -> dict[str, list]:
+    """The organisations and the groups that have published offers, (slug, name) by name,
+    fetched together in one query."""
+
+    def fetch():
+        published = Offer.objects.published()
+        organisations = Organisation.objects.filter(pk__in=published.values("organisation")).annotate(
+            menu=Value("organisation")
+        )
+        groups = PoliticalGroup.objects.filter(pk__in=published.values("group")).annotate(menu=Value("group"))
+        # Each side without its model's ordering, which a compound statement refuses.
+        rows = (
+            organisations.order_by()
+            .values_list("menu", "slug", "name")
+            .union(groups.order_by().values_list("menu", "slug", "name"), all=True)
+        )
+        choices = {"organisation": [], "group": []}
+        for menu, slug, name in rows.order_by("name", "slug"):
+            choices[menu].append((slug, name))
+        return choices
+
+    return kept_for_the_generation("menus", fetch)
 
 
 # A scheduled offer's organisation and group join the menus at most this long after its publication.
@@ -54,11 +70,37 @@ def kept_for_the_generation(name, fetch):
 ALL_FEMININE = pgettext_lazy("feminine", "All")
 
 
-class PlainSelect(forms.Select):
-    """A <select> written out in plain Python. Django renders each <option> through a
-    template, which made the organisation and group menus (hundreds of options) cost more
-    than the rest of the list page together."""
+def html_attributes(attrs: dict) -> str:
+    """Attributes as Django's widget templates write them: `True` alone, `False` left out."""
+    return "".join(
+        f" {name}" if value is True else f' {name}="{escape(str(value))}"'
+        for name, value in attrs.items()
+        if value is not False
+    )
 
+
+def input_tag(widget: dict) -> str:
+    """An <input> from a widget's (or a choice's) context, as django/forms/widgets/input.html writes it."""
+    value = "" if widget["value"] is None else f' value="{escape(str(widget["value"]))}"'
+    return f'<input type="{widget["type"]}" name="{escape(widget["name"])}"{value}{html_attributes(widget["attrs"])}>'
+
+
+# The list page is made for every visitor the page cache misses: its form is written out in
+# plain Python. Django renders each widget, and each <option> or checkbox, through a template,
+# which made the form cost more than the rest of the page together.
+
+
+class PlainTextInput(forms.TextInput):
+    def render(self, name, value, attrs=None, renderer=None):
+        return mark_safe(input_tag(self.get_context(name, value, attrs)["widget"]))  # escaped by input_tag
+
+
+class PlainCheckboxInput(forms.CheckboxInput):
+    def render(self, name, value, attrs=None, renderer=None):
+        return mark_safe(input_tag(self.get_context(name, value, attrs)["widget"]))  # escaped by input_tag
+
+
+class PlainSelect(forms.Select):
     def render(self, name, value, attrs=None, renderer=None):
         attrs = self.build_attrs(self.attrs, {**(attrs or {}), "name": name})
         chosen = {str(item) for item in self.format_value(value)}
@@ -71,8 +113,8 @@ class PlainSelect(forms.Select):
 
 
 class OfferFilterForm(forms.Form):
-    """The filters' form, laid out by templates/offers/_filter_form.html (Bootstrap classes
-    here): crispy-forms took a third of the list page's time for the same markup."""
+    """The filters' form, in Bootstrap's markup (`render_fields`): crispy-forms, then a template
+    of our own, took a third of the list page's time for the same markup."""
 
     CSS_CLASSES = {
         forms.CheckboxInput: "form-check-input",
@@ -96,13 +138,45 @@ class OfferFilterForm(forms.Form):
                 widget.attrs["class"] += " is-invalid"
                 widget.attrs.update({"aria-invalid": "true", "aria-describedby": f"{self[name].auto_id}_error"})
 
+    def render_fields(self):
+        """Each field with its label and errors, as Bootstrap lays them out."""
+        return mark_safe("\n".join(self._field_markup(field) for field in self))  # escaped in _field_markup
+
+    @staticmethod
+    def _field_markup(field) -> str:
+        label = escape(str(field.label))
+        errors = ""
+        if field.errors:
+            messages = "".join(f"<p><strong>{escape(str(error))}</strong></p>" for error in field.errors)
+            errors = f'\n  <div id="{field.auto_id}_error" class="invalid-feedback d-block">{messages}</div>'
+        if isinstance(field.field.widget, forms.CheckboxSelectMultiple):
+            described = f' aria-describedby="{field.auto_id}_error"' if field.errors else ""
+            choices = "".join(
+                f'\n    <div class="form-check">{input_tag(choice.data)} <label for="{choice.id_for_label}"'
+                f' class="form-check-label">{escape(str(choice.choice_label))}</label></div>'
+                for choice in field.subwidgets
+            )
+            return (
+                f'<div id="div_{field.auto_id}" class="mb-3">\n  <fieldset{described}>\n'
+                f'    <legend class="form-label fs-6">{label}</legend>{choices}{errors}\n  </fieldset>\n</div>'
+            )
+        if isinstance(field.field.widget, forms.CheckboxInput):
+            return (
+                f'<div class="mb-3">\n  <div id="div_{field.auto_id}" class="form-check">{field}'
+                f' <label for="{field.id_for_label}" class="form-check-label">{label}</label></div>{errors}\n</div>'
+            )
+        return (
+            f'<div id="div_{field.auto_id}" class="mb-3">\n  <label for="{field.id_for_label}" class="form-label">'
+            f"{label}</label> {field}{errors}\n</div>"
+        )
+
 
 class OfferFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Keywords"),
         method="search",
         max_length=100,
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("e.g. secrétaire général, communication")}),
+        widget=PlainTextInput(attrs={"type": "search", "placeholder": _("e.g. secrétaire général, communication")}),
     )
     contract = django_filters.MultipleChoiceFilter(
         label=_("Contract"),
@@ -135,21 +209,23 @@ class OfferFilter(django_filters.FilterSet):
     country = django_filters.ChoiceFilter(
         label=_("Country"), choices=Country.choices, method="in_country", empty_label=_("All"), widget=PlainSelect
     )
-    place = django_filters.CharFilter(label=_("Place of work"), method="at_place", max_length=100)
+    place = django_filters.CharFilter(
+        label=_("Place of work"), method="at_place", max_length=100, widget=PlainTextInput
+    )
     remote = django_filters.BooleanFilter(
-        label=_("Remote work possible"), method="remote_possible", widget=forms.CheckboxInput
+        label=_("Remote work possible"), method="remote_possible", widget=PlainCheckboxInput
     )
     language = django_filters.ChoiceFilter(
         label=_("Language of the offer"), choices=Language.choices, empty_label=ALL_FEMININE, widget=PlainSelect
     )
     closing_soon = django_filters.BooleanFilter(
-        label=_("Closing within 7 days"), method="closing_within_a_week", widget=forms.CheckboxInput
+        label=_("Closing within 7 days"), method="closing_within_a_week", widget=PlainCheckboxInput
     )
     internships = django_filters.BooleanFilter(
-        label=_("Internships only"), method="internships_only", widget=forms.CheckboxInput
+        label=_("Internships only"), method="internships_only", widget=PlainCheckboxInput
     )
     closed = django_filters.BooleanFilter(
-        label=_("Include closed offers"), method="include_closed", widget=forms.CheckboxInput
+        label=_("Include closed offers"), method="include_closed", widget=PlainCheckboxInput
     )
     sort = django_filters.ChoiceFilter(
         label=_("Sort by"),
@@ -177,13 +253,14 @@ class OfferFilter(django_filters.FilterSet):
     def search(self, queryset, name, value):
         return search.matching(queryset, value)
 
+    # EXISTS rather than IN: the databases then walk the offers in the order shown and stop at
+    # the page's end, where IN made them gather every place of the country and sort.
     def in_country(self, queryset, name, value):
-        return queryset.filter(pk__in=Place.objects.filter(country=value).values("offer"))
+        return queryset.filter(Exists(Place.objects.filter(offer=OuterRef("pk"), country=value)))
 
     def at_place(self, queryset, name, value):
-        return queryset.filter(
-            pk__in=Place.objects.filter(Q(locality__icontains=value) | Q(region__icontains=value)).values("offer")
-        )
+        places = Place.objects.filter(Q(locality__icontains=value) | Q(region__icontains=value), offer=OuterRef("pk"))
+        return queryset.filter(Exists(places))
 
     def remote_possible(self, queryset, name, value):
         if not value:

@@ -3,6 +3,7 @@ import re
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models, transaction
@@ -417,6 +418,11 @@ class OfferQuerySet(models.QuerySet):
     def with_card_data(self):
         return self.for_cards().prefetch_related("places")
 
+    def for_card_keys(self):
+        """Only what finds an offer's kept card (`offers.cards`), which then loads the rest of
+        the offers whose card it has to make: a list page usually needs no more."""
+        return self.only("status", "published_at", "deadline")
+
     def with_group_composition(self):
         """Annotate each offer with its group's composition (see `Offer.group_parts`), in the
         same query: an offer's page then costs no query of its own for it."""
@@ -467,6 +473,12 @@ VAGUE_PAY = re.compile(
     r"|to be (discussed|agreed)|[àa] discuter|marktconform|competitief|bespreekbaar|nader te bepalen",
     re.IGNORECASE,
 )
+
+
+# The list's filters on the offer's own columns, carried by the two indexes it reads (Offer.Meta)
+# so that it never reads the offers' rows, a few kilobytes each with their texts: counting the
+# open offers in one language read 4,000 of them, 10 ms on SQLite.
+LIST_FILTER_FIELDS = ["contract_type", "language", "remote_policy", "organisation", "group"]
 
 
 class Offer(PublicContent, models.Model):
@@ -634,8 +646,11 @@ class Offer(PublicContent, models.Model):
         help_text=_("Only they see the identity of candidates who ask for a discreet application."),
     )
 
-    # Derived from the title and sections on save: see offers/search.py.
+    # Derived from the title and sections on save, and by the database: see offers/search.py.
     search_text = models.TextField(editable=False, default="")
+    search_vector = models.GeneratedField(
+        expression=search.KeysVector("search_text"), output_field=SearchVectorField(), db_persist=True
+    )
 
     # Publication
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
@@ -645,7 +660,8 @@ class Offer(PublicContent, models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     SECTION_FIELDS = ("context", "missions", "profile", "what_we_offer")
-    LONG_TEXT_FIELDS = (*SECTION_FIELDS, "search_text")
+    SEARCH_FIELDS = ("search_text", "search_vector")
+    LONG_TEXT_FIELDS = (*SECTION_FIELDS, *SEARCH_FIELDS)
 
     objects = OfferQuerySet.as_manager()
 
@@ -654,11 +670,15 @@ class Offer(PublicContent, models.Model):
         verbose_name_plural = _("offers")
         ordering = ["-published_at", "-pk"]
         indexes = [
-            # The public rule (published, open): counted from the index alone.
-            models.Index(fields=["status", "published_at", "deadline"], name="offers_offer_visibility"),
+            # The public rule (published, open) and the list's filters: counted from the index alone.
+            models.Index(
+                fields=["status", "published_at", "deadline", *LIST_FILTER_FIELDS], name="offers_offer_visibility"
+            ),
             models.Index(fields=["deadline"], name="offers_offer_deadline"),
-            # The list, newest first: read in order, stopped at the page's end.
-            models.Index(fields=["-published_at", "-id"], name="offers_offer_newest"),
+            # The list, newest first: read in order, filtered and stopped at the page's end in the index.
+            models.Index(
+                fields=["-published_at", "-id", "status", "deadline", *LIST_FILTER_FIELDS], name="offers_offer_newest"
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -992,7 +1012,11 @@ class Place(PublicContent, models.Model):
         verbose_name = _("place of work")
         verbose_name_plural = _("places of work")
         ordering = ["position", "pk"]
-        indexes = [models.Index(fields=["locality"], name="offers_place_locality")]
+        indexes = [
+            models.Index(fields=["locality"], name="offers_place_locality"),
+            # The list's country filter asks, offer by offer, for a place in the country.
+            models.Index(fields=["offer", "country"], name="offers_place_offer_country"),
+        ]
 
     def __str__(self):
         return f"{self.name}, {self.locality}" if self.name else self.locality

@@ -39,7 +39,7 @@ def home(request):
 
 @cache_public_page
 def offer_list(request):
-    offers = Offer.objects.published().for_cards()
+    offers = Offer.objects.published().for_card_keys()
     offer_filter = OfferFilter(request.GET, queryset=offers, request=request)
     page = Paginator(offer_filter.qs, OFFERS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
