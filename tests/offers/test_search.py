@@ -3,9 +3,11 @@
 The same cases run on SQLite and on PostgreSQL (full-text search with its index)."""
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from offers import search
+from offers.apps import make_sqlite_search_index
 from offers.models import Offer
 from tests.factories import make_offer
 
@@ -59,6 +61,36 @@ def test_search_text_follows_the_title_when_only_the_title_is_saved():
     offer.refresh_from_db()
     assert "attach" in offer.search_text
     assert list(search.matching(Offer.objects.all(), "attachée")) == [offer]
+
+
+def test_an_edited_offer_is_found_by_its_new_words_only(client):
+    offer = make_offer(title="Attaché de presse")
+    offer.title = "Juriste"
+    offer.save()
+    assert found(client, "juriste") == ["Juriste"]
+    assert found(client, "presse") == []
+
+
+def test_a_deleted_offer_leaves_no_words_behind(client):
+    # SQLite may give the next offer the deleted one's id: its old words must not find it.
+    make_offer(title="Attaché de presse").delete()
+    make_offer(title="Juriste")
+    assert found(client, "presse") == []
+
+
+def test_the_sqlite_index_is_made_again_after_a_migration_lost_its_triggers(client, settings):
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's own index")
+    settings.PAGE_CACHE_SECONDS = 0  # nothing is saved in between that would move the cache on
+    with connection.cursor() as cursor:
+        for name in search.SQLITE_TRIGGERS:  # as when a migration rebuilds the offers' table
+            cursor.execute(f"DROP TRIGGER {name}")
+    make_offer(title="Juriste")
+    assert found(client, "juriste") == []
+
+    make_sqlite_search_index(using="default")  # what every `migrate` runs at its end
+
+    assert found(client, "juriste") == ["Juriste"]
 
 
 def test_punctuation_alone_searches_nothing(client):
