@@ -240,6 +240,14 @@ class OfferFilter(django_filters.FilterSet):
         fields = []
         form = OfferFilterForm
 
+    def get_form_class(self):
+        # django-filter builds a new form class, and its fields, for every request; none of them
+        # depends on the request (the menus' choices are read when shown), so one class serves.
+        cls = type(self)
+        if "_form_class" not in cls.__dict__:
+            cls._form_class = super().get_form_class()
+        return cls._form_class
+
     def filter_queryset(self, queryset):
         # Closed offers are left out unless asked for; sorting defaults to newest.
         data = self.form.cleaned_data
