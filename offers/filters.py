@@ -1,6 +1,7 @@
 """The public offer list's filters. Their state lives in the query string, so a
 search can be shared and bookmarked; invalid values are ignored and reported."""
 
+import time
 from datetime import timedelta
 from html import escape
 
@@ -20,50 +21,57 @@ from offers.models import Country, Institution, Language, Offer, Organisation, P
 
 
 def organisations_with_offers():
-    return menu_choices()["organisation"]
+    return menus()["organisation"]
 
 
 def groups_with_offers():
-    return menu_choices()["group"]
-
-
-def menu_choices() -> dict[str, list]:
-    """The organisations and the groups that have published offers, (slug, name) by name,
-    fetched together in one query."""
-
-    def fetch():
-        published = Offer.objects.published()
-        organisations = Organisation.objects.filter(pk__in=published.values("organisation")).annotate(
-            menu=Value("organisation")
-        )
-        groups = PoliticalGroup.objects.filter(pk__in=published.values("group")).annotate(menu=Value("group"))
-        # Each side without its model's ordering, which a compound statement refuses.
-        rows = (
-            organisations.order_by()
-            .values_list("menu", "slug", "name")
-            .union(groups.order_by().values_list("menu", "slug", "name"), all=True)
-        )
-        choices = {"organisation": [], "group": []}
-        for menu, slug, name in rows.order_by("name", "slug"):
-            choices[menu].append((slug, name))
-        return choices
-
-    return kept_for_the_generation("menus", fetch)
+    return menus()["group"]
 
 
 # A scheduled offer's organisation and group join the menus at most this long after its publication.
-CHOICES_SECONDS = 300
+MENUS_SECONDS = 300
+# Each process keeps the menus it read a few seconds more: a list page reads them several times
+# (to check the choice, to show it), and unpickling hundreds of entries each time added up.
+MENUS_KEPT_IN_PROCESS_SECONDS = 5
+_menus_in_process = {}
 
 
-def kept_for_the_generation(name, fetch):
-    """The menus' choices change when public content does (a save moves the generation on) or
-    when a scheduled offer is published: kept meanwhile, they cost no query per page."""
-    key = f"public-menus:{current_generation()}:{name}"
-    choices = cache.get(key)
-    if choices is None:
-        choices = fetch()
-        cache.set(key, choices, CHOICES_SECONDS)
-    return choices
+def menus() -> dict:
+    """The organisations and the groups that have published offers, (slug, name) by name, and
+    under "options" each one's <option> markup (see `MenuSelect`). They change when public
+    content does (a save moves the generation on) or when a scheduled offer is published:
+    kept meanwhile, they cost no query per page."""
+    key = f"public-menus:{current_generation()}"
+    if _menus_in_process.get("key") == key and _menus_in_process["until"] > time.monotonic():
+        return _menus_in_process["menus"]
+    kept = cache.get(key)
+    if kept is None:
+        kept = fetch_menus()
+        cache.set(key, kept, MENUS_SECONDS)
+    _menus_in_process.update(key=key, until=time.monotonic() + MENUS_KEPT_IN_PROCESS_SECONDS, menus=kept)
+    return kept
+
+
+def fetch_menus() -> dict:
+    """Both menus in one query."""
+    published = Offer.objects.published()
+    organisations = Organisation.objects.filter(pk__in=published.values("organisation"))
+    groups = PoliticalGroup.objects.filter(pk__in=published.values("group"))
+    # Each side without its model's ordering, which a compound statement refuses.
+    rows = (
+        organisations.order_by()
+        .annotate(menu=Value("organisation"))
+        .values_list("menu", "slug", "name")
+        .union(groups.order_by().annotate(menu=Value("group")).values_list("menu", "slug", "name"), all=True)
+    )
+    found = {"organisation": [], "group": []}
+    for menu, slug, name in rows.order_by("name", "slug"):
+        found[menu].append((slug, name))
+    options = {
+        menu: [(slug, f'<option value="{escape(slug)}">{escape(name)}</option>') for slug, name in entries]
+        for menu, entries in found.items()
+    }
+    return {**found, "options": options}
 
 
 # "All" next to a feminine label (Organisation, Langue): "Toutes" in French.
@@ -110,6 +118,24 @@ class PlainSelect(forms.Select):
             for option, label in self.choices
         )
         return mark_safe(f"<select{flatatt(attrs)}>{options}</select>")  # every value escaped above
+
+
+class MenuSelect(PlainSelect):
+    """The organisations' or the groups' menu (hundreds of options), written from the options'
+    markup kept with the menus: only the chosen one is written anew."""
+
+    def __init__(self, menu: str, attrs=None):
+        super().__init__(attrs)
+        self.menu = menu
+
+    def render(self, name, value, attrs=None, renderer=None):
+        attrs = self.build_attrs(self.attrs, {**(attrs or {}), "name": name})
+        chosen = {str(item) for item in self.format_value(value)}
+        empty_label = next(iter(self.choices))[1]  # django-filter puts its "All" first
+        options = [f'<option value=""{" selected" if "" in chosen else ""}>{escape(str(empty_label))}</option>']
+        for slug, markup in menus()["options"][self.menu]:
+            options.append(markup.replace(">", " selected>", 1) if slug in chosen else markup)
+        return mark_safe(f"<select{flatatt(attrs)}>{''.join(options)}</select>")  # escaped in fetch_menus
 
 
 class OfferFilterForm(forms.Form):
@@ -190,14 +216,14 @@ class OfferFilter(django_filters.FilterSet):
         field_name="organisation__slug",
         choices=organisations_with_offers,
         empty_label=ALL_FEMININE,
-        widget=PlainSelect,
+        widget=MenuSelect("organisation"),
     )
     group = django_filters.ChoiceFilter(
         label=_("Political group"),
         field_name="group__slug",
         choices=groups_with_offers,
         empty_label=_("All"),
-        widget=PlainSelect,
+        widget=MenuSelect("group"),
     )
     level = django_filters.ChoiceFilter(
         label=_("Level of government"),

@@ -200,3 +200,14 @@ def test_all_agrees_with_the_label_in_french(client):
 
     assert (first_option("organisation"), first_option("language")) == ("Toutes", "Toutes")
     assert (first_option("group"), first_option("level"), first_option("country")) == ("Tous", "Tous", "Tous")
+
+
+def test_the_organisation_menu_escapes_names_and_keeps_the_choice(client):
+    chosen = make_organisation(name='Parti "Les <Verts>" & Co', slug="verts")
+    make_offer(organisation=chosen)
+    make_offer(organisation=make_organisation(name="Autre parti"))
+    html = client.get(URL, {"organisation": "verts"}).content.decode()
+    menu = re.search(r'<select[^>]*name="organisation"[^>]*>(.*?)</select>', html).group(1)
+    assert '<option value="verts" selected>Parti &quot;Les &lt;Verts&gt;&quot; &amp; Co</option>' in menu
+    assert re.findall(r"<option[^>]*selected", menu) == ['<option value="verts" selected']
+    assert '<option value="">Toutes</option>' in menu
