@@ -6,12 +6,14 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from django.contrib.sitemaps import Sitemap as DjangoSitemap
 from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
 from offers.models import Benefit, Offer
-from tests.factories import make_offer, make_organisation, make_story
+from offers.sitemaps import SITEMAPS
+from tests.factories import make_group, make_offer, make_organisation, make_story
 
 pytestmark = pytest.mark.django_db
 
@@ -137,6 +139,73 @@ def test_the_sitemap_lists_published_offers_organisations_and_stories(client):
     assert "<lastmod>" in xml
     assert f'hreflang="nl" href="http://testserver/nl{live.get_absolute_url()}"' in xml
     assert 'hreflang="x-default"' in xml
+
+
+def djangos_own(sitemap_class):
+    """The same sitemap as Django builds it: every (item, language) pair listed, every address reversed."""
+    return type(
+        f"Django{sitemap_class.__name__}",
+        (sitemap_class,),
+        {"paginator": DjangoSitemap.paginator, "get_urls": DjangoSitemap.get_urls},
+    )
+
+
+def sitemap_pages(client):
+    """{address: (XML, Last-Modified)} of the index and of every page it lists."""
+    index = client.get("/sitemap.xml")
+    pages = {"/sitemap.xml": (index.content, index.headers.get("Last-Modified"))}
+    for address in re.findall(r"<loc>http://testserver(/sitemap-[^<]+)</loc>", index.content.decode()):
+        response = client.get(address.replace("&amp;", "&"))
+        assert response.status_code == 200, address
+        pages[address] = (response.content, response.headers.get("Last-Modified"))
+    return pages
+
+
+def test_the_sitemap_is_the_one_django_would_make(client, settings, monkeypatch):
+    settings.PAGE_CACHE_SECONDS = 0  # each implementation's own pages
+    # Three pairs a page: the pages end in the middle of an item's languages, as at 500.
+    for sitemap_class in SITEMAPS.values():
+        monkeypatch.setattr(sitemap_class, "limit", 3)
+    organisation = make_organisation()
+    make_group(organisation)
+    yesterday = timezone.now() - timedelta(days=1)
+    for days in (1, 1, 2, 5):  # two published at the same moment: ordered by creation
+        make_offer(organisation=organisation, published_at=yesterday - timedelta(days=days))
+    make_offer(organisation=organisation, status=Offer.Status.DRAFT, published_at=None)
+    make_story(organisation)
+    make_story(make_organisation(), is_published=False)
+
+    ours = sitemap_pages(client)
+    for section, sitemap_class in SITEMAPS.items():
+        monkeypatch.setitem(SITEMAPS, section, djangos_own(sitemap_class))
+    assert len(ours) > len(SITEMAPS) + 1
+    assert ours == sitemap_pages(client)
+
+
+@pytest.mark.parametrize(
+    "section, make_item",
+    [
+        ("offers", lambda: make_offer()),
+        ("organisations", lambda: make_organisation()),
+        ("groups", lambda: make_group(make_organisation())),
+        ("stories", lambda: make_story(make_organisation())),  # each of another organisation
+    ],
+)
+def test_a_sitemap_page_costs_the_same_queries_however_many_items_it_lists(
+    section, make_item, client, settings, monkeypatch, django_assert_num_queries
+):
+    settings.PAGE_CACHE_SECONDS = 0  # the page's own queries, as on a cache miss
+    monkeypatch.setattr(SITEMAPS[section], "limit", 30)  # ten items in three languages
+    for item_count in (11, 40):
+        while SITEMAPS[section]().items().count() < item_count:
+            make_item()
+        for page in (f"/sitemap-{section}.xml", f"/sitemap-{section}.xml?p=2"):
+            # How many pairs there are, then the page's items.
+            with django_assert_num_queries(2):
+                response = client.get(page)
+            assert response.status_code == 200
+        # Page 2 went from one item to ten.
+        assert response.content.count(b"<url>") == min(item_count * 3 - 30, 30)
 
 
 def test_robots_txt_points_to_the_sitemap_and_keeps_private_pages_out(client):
