@@ -4,12 +4,25 @@ from django.db.models import Count, Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from offers.caching import cache_public_page
 from offers.cards import offer_cards
 from offers.filters import OfferFilter
-from offers.models import GroupComposition, Offer, Organisation, PoliticalGroup, Story
+from offers.models import (
+    Benefit,
+    GroupComposition,
+    Institution,
+    Language,
+    Offer,
+    Organisation,
+    Place,
+    PoliticalGroup,
+    RequiredLanguage,
+    Story,
+    choice_label,
+)
 from offers.structured_data import as_json_ld, job_posting, selection_calendar
 
 OFFERS_PER_PAGE = 20
@@ -94,26 +107,14 @@ def active_filters(request, offer_filter) -> list[dict]:
 
 @cache_public_page
 def offer_detail(request, slug):
-    offer = get_object_or_404(
-        Offer.objects.published()
-        .select_related("organisation", "group__institution")
-        .with_group_composition()
-        .prefetch_related("places", "languages", "benefits"),
-        slug=slug,
-    )
+    offer = get_object_or_404(Offer.objects.published().for_offer_page(), slug=slug)
     return render(request, "offers/offer_detail.html", offer_context(offer))
 
 
 @staff_member_required
 def offer_preview(request, pk):
     """The public page of any offer of the user's organisations, drafts included."""
-    offer = get_object_or_404(
-        Offer.objects.for_user(request.user)
-        .select_related("organisation", "group__institution")
-        .with_group_composition()
-        .prefetch_related("places", "languages", "benefits"),
-        pk=pk,
-    )
+    offer = get_object_or_404(Offer.objects.for_user(request.user).for_offer_page(), pk=pk)
     response = render(request, "offers/offer_detail.html", offer_context(offer, preview=True))
     response["X-Robots-Tag"] = "noindex"
     return response
@@ -128,6 +129,8 @@ def offer_calendar(request, slug):
 
 
 def offer_context(offer, preview=False) -> dict:
+    """The page of an offer from `OfferQuerySet.for_offer_page()`, what it shows worked out once, in the
+    request's language: some facts are shown two or three times, and choices' labels cost (`choice_label`)."""
     other_offers = (
         Offer.objects.open()
         .filter(organisation=offer.organisation_id)
@@ -135,9 +138,45 @@ def offer_context(offer, preview=False) -> dict:
         .only("title", "slug", "contract_type", "deadline")
         .order_by("deadline")[:5]
     )
+    is_open = offer.is_open
     # Search engines get the posting while it takes applications, and never a draft.
-    job_posting_json = as_json_ld(job_posting(offer)) if offer.is_open and not preview else None
-    return {"offer": offer, "other_offers": other_offers, "preview": preview, "job_posting_json": job_posting_json}
+    job_posting_json = as_json_ld(job_posting(offer)) if is_open and not preview else None
+    group = offer.group
+
+    def heading(label):  # "Seat:", "Dutch:", as items of the lists of places and languages start
+        return _("%(label)s:") % {"label": label}
+
+    return {
+        "offer": offer,
+        "preview": preview,
+        "job_posting_json": job_posting_json,
+        "is_open": is_open,
+        "accent_class": offer.organisation.accent_class,
+        "group_url": group.get_absolute_url() if group else "",
+        "institution_level": choice_label(Institution.Level, group.institution.level).lower() if group else "",
+        "display_title": offer.display_title,
+        "contract": choice_label(Offer.ContractType, offer.contract_type),
+        "language": choice_label(Language, offer.language),
+        "travel": choice_label(Offer.Travel, offer.travel),
+        "places_display": offer.places_display(),
+        "pay_summary": offer.pay_summary(),
+        "start_display": offer.start_display(),
+        "end_display": offer.end_display(),
+        "sections": offer.sections(),
+        "selection_calendar": offer.selection_calendar(),
+        "documents_asked": offer.documents_asked(),
+        "places": [(place, heading(choice_label(Place.Kind, place.kind))) for place in offer.places.all()],
+        "benefits": [(benefit, choice_label(Benefit.Kind, benefit.kind)) for benefit in offer.benefits.all()],
+        "required_languages": [
+            (
+                required,
+                heading(choice_label(Language, required.language)),
+                choice_label(RequiredLanguage.Level, required.level),
+            )
+            for required in offer.languages.all()
+        ],
+        "other_offers": [(other, choice_label(Offer.ContractType, other.contract_type)) for other in other_offers],
+    }
 
 
 @cache_public_page

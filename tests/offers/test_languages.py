@@ -1,9 +1,10 @@
 """The same pages in French (no prefix), Dutch (/nl/) and English (/en/)."""
 
 import pytest
-from django.urls import reverse
+from django.urls import clear_url_caches, reverse
 from django.utils import translation
 
+from jobboard.context_processors import site
 from tests.factories import make_offer
 
 pytestmark = pytest.mark.django_db
@@ -57,3 +58,31 @@ def test_an_offer_page_describes_itself_for_sharing(client):
 def test_the_admin_has_no_language_prefix(client):
     assert client.get("/nl/admin/").status_code == 404
     assert client.get(reverse("admin:login")).status_code == 200
+
+
+def test_each_page_keeps_its_own_translations_when_asked_again(client, settings):
+    # The translations of a path are worked out once per process (jobboard.context_processors).
+    offers = make_offer(), make_offer()
+    prefixes = {"fr": "", "nl": "/nl", "en": "/en"}
+    for _ in range(2):
+        for offer in offers:
+            for prefix in prefixes.values():
+                html = client.get(f"{prefix}/offres/{offer.slug}/").content.decode()
+                for code, other_prefix in prefixes.items():
+                    address = f"{settings.SITE_URL}{other_prefix}/offres/{offer.slug}/"
+                    assert f'<link rel="alternate" hreflang="{code}" href="{address}">' in html
+
+
+def test_the_translations_follow_a_change_of_default_language(rf, settings):
+    offer = make_offer()
+    request = rf.get(f"/offres/{offer.slug}/")
+    with translation.override("nl"):
+        site(request)  # with French the default, a path without a prefix is no Dutch page
+        settings.LANGUAGE_CODE = "nl"
+        clear_url_caches()  # the URL resolver keeps the language prefixes it has seen
+        paths = {page["code"]: page["path"] for page in site(request)["page_translations"]}
+    assert paths == {
+        "fr": f"/fr/offres/{offer.slug}/",
+        "nl": f"/offres/{offer.slug}/",
+        "en": f"/en/offres/{offer.slug}/",
+    }

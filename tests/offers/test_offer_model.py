@@ -4,9 +4,9 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
-from django.utils import timezone
+from django.utils import timezone, translation
 
-from offers.models import Benefit, Offer, RequiredLanguage
+from offers.models import Benefit, Offer, RequiredLanguage, choice_label
 from tests.factories import make_group, make_offer, make_organisation
 
 pytestmark = pytest.mark.django_db
@@ -144,3 +144,13 @@ def test_a_contract_ending_with_the_legislature_names_the_year():
     group.institution.save()
     offer = make_offer(organisation=organisation, group=group, ends_with_term=True)
     assert "2029" in offer.end_display()
+
+
+def test_choice_label_says_what_get_display_says():
+    benefit = Benefit(kind=Benefit.Kind.MEAL_VOUCHERS)
+    for language in ("fr", "nl", "en"):
+        with translation.override(language):
+            assert choice_label(Benefit.Kind, benefit.kind) == benefit.get_kind_display()
+    assert (
+        choice_label(Benefit.Kind, "retired_kind") == Benefit(kind="retired_kind").get_kind_display() == "retired_kind"
+    )

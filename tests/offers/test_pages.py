@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from offers.models import Benefit, GroupComposition, Offer, RequiredLanguage
+from offers.models import Benefit, GroupComposition, Offer, Place, RequiredLanguage
 from tests.factories import make_group, make_offer, make_organisation, make_story, make_user
 
 pytestmark = pytest.mark.django_db
@@ -105,9 +105,35 @@ def test_the_offer_page_costs_the_same_queries_whatever_is_around_it(
         offer.save()
     for _ in range(others):
         make_offer(organisation=offer.organisation, places=("Lille", "Amiens"))
-    # the offer (with its group's composition), places, languages, benefits, other offers
-    with django_assert_num_queries(5):
+    # the offer (with its places, languages, benefits and group's composition), other offers
+    with django_assert_num_queries(2):
         client.get(offer.get_absolute_url())
+
+
+def test_the_offer_page_query_brings_places_languages_and_benefits_in_order(django_assert_num_queries):
+    offer, _party = seed_offer()
+    Place.objects.filter(offer=offer, locality="Lille").update(position=5)  # Amiens now comes first
+    RequiredLanguage.objects.create(offer=offer, language="en", level=RequiredLanguage.Level.C1)
+    Benefit.objects.create(offer=offer, kind=Benefit.Kind.PENSION)
+    make_offer(places=("Lille",))  # another offer's place, to be left out
+    with django_assert_num_queries(1):
+        loaded = Offer.objects.for_offer_page().get(pk=offer.pk)
+    with django_assert_num_queries(0):
+        assert [place.locality for place in loaded.places.all()] == ["Amiens", "Lille"]
+        assert all(place.offer is loaded for place in loaded.places.all())
+        assert [language.language for language in loaded.languages.all()] == ["nl", "en"]
+        assert [benefit.kind for benefit in loaded.benefits.all()] == [Benefit.Kind.MEAL_VOUCHERS, Benefit.Kind.PENSION]
+        parts = [(part.party.name if part.party else None, part.seats) for part in loaded.group_parts]
+        assert parts == [("Les Écologistes", 7), ("La France insoumise", 5), (None, 1)]
+    # A narrower question is still asked of this offer's places only.
+    assert [place.locality for place in loaded.places.filter(locality="Lille")] == ["Lille"]
+
+
+def test_the_offer_page_query_of_an_offer_with_nothing_around_it():
+    offer = make_offer(places=())
+    loaded = Offer.objects.for_offer_page().get(pk=offer.pk)
+    assert list(loaded.places.all()) == list(loaded.languages.all()) == list(loaded.benefits.all()) == []
+    assert loaded.group_parts == []
 
 
 def test_the_preview_shows_a_draft_to_staff_of_its_organisation(client, bob, organisation):
