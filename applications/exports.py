@@ -119,6 +119,31 @@ def _local(moment) -> str:
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
 
 
+# What a row shows (and what decides it) and nothing more: the whole application and offer made
+# each row cost 0.2 ms, and an export of 100,000 outlasted gunicorn's 30 seconds on PostgreSQL.
+EXPORTED_FIELDS = (
+    "created_at",
+    "kind",
+    "offer",
+    "status",
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "language",
+    "school",
+    "study_programme",
+    "period_start",
+    "period_end",
+    "answer_due_at",
+    "answered_at",
+    "is_discreet",
+    "consents_to_talent_pool",
+    "erase_after",
+    "erased_at",
+)
+
+
 def application_rows(applications) -> Iterator[list]:
     """A header, then one row per application, names masked where the user may not see them."""
     # Labels are translated now, in the request's language, not when the response is consumed.
@@ -146,7 +171,9 @@ def application_rows(applications) -> Iterator[list]:
         gettext("may be considered for other positions"),
         gettext("erase on"),
     ]
-    for application in applications.select_related("offer").iterator(chunk_size=ROWS_PER_QUERY):
+    # The admin's list joins the organisation too (list_select_related): not needed here.
+    rows = applications.select_related(None).select_related("offer").only(*EXPORTED_FIELDS, "offer__title")
+    for application in rows.iterator(chunk_size=ROWS_PER_QUERY):
         shown = getattr(application, "shows_identity", False) and not application.is_erased
         yield [
             _local(application.created_at),

@@ -5,6 +5,8 @@ import io
 import zipfile
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from applications.exports import attachment, neutralise
@@ -122,6 +124,21 @@ def test_the_offer_csv_streams_every_application_with_a_bom(client, bob, offer):
     assert header[:5] == ["received", "kind", "offer", "status", "candidate"]
     assert sorted(row[6] for row in rows) == ["Dupont", "Martin"]
     assert "dupont@example.org" in content.decode()
+
+
+def test_the_csv_costs_the_same_queries_whatever_the_number_of_applications(client, bob, offer):
+    client.force_login(bob)
+
+    def queries_for_the_csv():
+        with CaptureQueriesContext(connection) as queries:
+            rows = rows_of(client.get(url("offer_csv", offer.pk)))
+        return len(queries), len(rows)
+
+    make_application(offer, is_discreet=True)
+    few, _ = queries_for_the_csv()
+    for number in range(12):
+        make_application(offer, last_name=f"Candidate {number}")
+    assert queries_for_the_csv() == (few, 1 + 13)
 
 
 def test_the_csv_neutralises_formulas(client, bob, offer):
