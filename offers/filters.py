@@ -38,7 +38,7 @@ _menus_in_process = {}
 
 def menus() -> dict:
     """The organisations and the groups that have published offers, (slug, name) by name, and
-    under "options" each one's <option> markup (see `MenuSelect`). They change when public
+    under "options" the <option> of each, in the same order (see `MenuSelect`). They change when public
     content does (a save moves the generation on) or when a scheduled offer is published:
     kept meanwhile, they cost no query per page."""
     key = f"public-menus:{current_generation()}"
@@ -67,10 +67,7 @@ def fetch_menus() -> dict:
     found = {"organisation": [], "group": []}
     for menu, slug, name in rows.order_by("name", "slug"):
         found[menu].append((slug, name))
-    options = {
-        menu: [(slug, f'<option value="{escape(slug)}">{escape(name)}</option>') for slug, name in entries]
-        for menu, entries in found.items()
-    }
+    options = {menu: [option_tag(slug, name) for slug, name in entries] for menu, entries in found.items()}
     return {**found, "options": options}
 
 
@@ -78,51 +75,47 @@ def fetch_menus() -> dict:
 ALL_FEMININE = pgettext_lazy("feminine", "All")
 
 
-def html_attributes(attrs: dict) -> str:
-    """Attributes as Django's widget templates write them: `True` alone, `False` left out."""
-    return "".join(
-        f" {name}" if value is True else f' {name}="{escape(str(value))}"'
-        for name, value in attrs.items()
-        if value is not False
-    )
-
-
-def input_tag(widget: dict) -> str:
-    """An <input> from a widget's (or a choice's) context, as django/forms/widgets/input.html writes it."""
-    value = "" if widget["value"] is None else f' value="{escape(str(widget["value"]))}"'
-    return f'<input type="{widget["type"]}" name="{escape(widget["name"])}"{value}{html_attributes(widget["attrs"])}>'
-
-
 # The list page is made for every visitor the page cache misses: its form is written out in
 # plain Python. Django renders each widget, and each <option> or checkbox, through a template,
 # which made the form cost more than the rest of the page together.
 
 
-class PlainTextInput(forms.TextInput):
+def input_tag(widget: dict) -> str:
+    """An <input> from a widget's (or a choice's) context, as django/forms/widgets/input.html writes it."""
+    value = "" if widget["value"] is None else f' value="{escape(str(widget["value"]))}"'
+    return f'<input type="{widget["type"]}" name="{escape(widget["name"])}"{value}{flatatt(widget["attrs"])}>'
+
+
+def option_tag(value, label, selected=False) -> str:
+    return f'<option value="{escape(str(value))}"{" selected" if selected else ""}>{escape(str(label))}</option>'
+
+
+class PlainInput:
+    """For an input widget: written by `input_tag`."""
+
     def render(self, name, value, attrs=None, renderer=None):
         return mark_safe(input_tag(self.get_context(name, value, attrs)["widget"]))  # escaped by input_tag
 
 
-class PlainCheckboxInput(forms.CheckboxInput):
-    def render(self, name, value, attrs=None, renderer=None):
-        return mark_safe(input_tag(self.get_context(name, value, attrs)["widget"]))  # escaped by input_tag
+class PlainTextInput(PlainInput, forms.TextInput):
+    pass
+
+
+class PlainCheckboxInput(PlainInput, forms.CheckboxInput):
+    pass
 
 
 class PlainSelect(forms.Select):
     def render(self, name, value, attrs=None, renderer=None):
         attrs = self.build_attrs(self.attrs, {**(attrs or {}), "name": name})
         chosen = {str(item) for item in self.format_value(value)}
-        options = "".join(
-            f'<option value="{escape(str(option))}"{" selected" if str(option) in chosen else ""}>'
-            f"{escape(str(label))}</option>"
-            for option, label in self.choices
-        )
-        return mark_safe(f"<select{flatatt(attrs)}>{options}</select>")  # every value escaped above
+        options = "".join(option_tag(option, label, selected=str(option) in chosen) for option, label in self.choices)
+        return mark_safe(f"<select{flatatt(attrs)}>{options}</select>")  # every value escaped by option_tag
 
 
-class MenuSelect(PlainSelect):
+class MenuSelect(forms.Select):
     """The organisations' or the groups' menu (hundreds of options), written from the options'
-    markup kept with the menus: only the chosen one is written anew."""
+    markup kept with the menus (`fetch_menus`): only the chosen one is written anew."""
 
     def __init__(self, menu: str, attrs=None):
         super().__init__(attrs)
@@ -132,10 +125,11 @@ class MenuSelect(PlainSelect):
         attrs = self.build_attrs(self.attrs, {**(attrs or {}), "name": name})
         chosen = {str(item) for item in self.format_value(value)}
         empty_label = next(iter(self.choices))[1]  # django-filter puts its "All" first
-        options = [f'<option value=""{" selected" if "" in chosen else ""}>{escape(str(empty_label))}</option>']
-        for slug, markup in menus()["options"][self.menu]:
-            options.append(markup.replace(">", " selected>", 1) if slug in chosen else markup)
-        return mark_safe(f"<select{flatatt(attrs)}>{''.join(options)}</select>")  # escaped in fetch_menus
+        options = [option_tag("", empty_label, selected="" in chosen)]
+        kept = menus()
+        for (slug, name), markup in zip(kept[self.menu], kept["options"][self.menu], strict=True):
+            options.append(option_tag(slug, name, selected=True) if slug in chosen else markup)
+        return mark_safe(f"<select{flatatt(attrs)}>{''.join(options)}</select>")  # escaped by option_tag
 
 
 class OfferFilterForm(forms.Form):
