@@ -379,19 +379,20 @@ class GroupComposition(PublicContent, models.Model):
 
 
 class OfferQuerySet(models.QuerySet):
-    def published(self):
+    def published(self, now=None):
         """The one public-visibility rule: published (or scheduled) offers whose
         publication time has come, and closed ones, which stay readable."""
         return self.filter(
             status__in=[Offer.Status.SCHEDULED, Offer.Status.PUBLISHED, Offer.Status.CLOSED],
-            published_at__lte=timezone.now(),
+            published_at__lte=now or timezone.now(),
         )
 
-    def open(self):
+    def open(self, now=None):
         """Public offers that still take applications: not closed, deadline not passed."""
-        return self.published().filter(
+        now = now or timezone.now()
+        return self.published(now).filter(
             status__in=[Offer.Status.SCHEDULED, Offer.Status.PUBLISHED],
-            deadline__gt=timezone.now(),
+            deadline__gt=now,
         )
 
     def closing_within(self, days: int):

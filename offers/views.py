@@ -1,12 +1,16 @@
+from datetime import datetime
+
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from jobboard.prepared import PreparedQuery
 from offers.caching import cache_public_page
 from offers.cards import offer_cards
 from offers.filters import OfferFilter
@@ -105,10 +109,30 @@ def active_filters(request, offer_filter) -> list[dict]:
     return active
 
 
+# Built and compiled once per process (see jobboard.prepared): the same two queries for every offer.
+published_offer_page = PreparedQuery(
+    lambda slug, now: Offer.objects.published(now).for_offer_page().filter(slug=slug), slug=str, now=datetime
+)
+other_open_offers = PreparedQuery(
+    lambda organisation, offer, now: (
+        Offer.objects.open(now)
+        .filter(organisation=organisation)
+        .exclude(pk=offer)
+        .only("title", "slug", "contract_type", "deadline")
+        .order_by("deadline")[:5]
+    ),
+    organisation=int,
+    offer=int,
+    now=datetime,
+)
+
+
 @cache_public_page
 def offer_detail(request, slug):
-    offer = get_object_or_404(Offer.objects.published().for_offer_page(), slug=slug)
-    return render(request, "offers/offer_detail.html", offer_context(offer))
+    found = published_offer_page(slug=slug, now=timezone.now())
+    if not found:
+        raise Http404("No published offer at this address.")
+    return render(request, "offers/offer_detail.html", offer_context(found[0]))
 
 
 @staff_member_required
@@ -131,13 +155,7 @@ def offer_calendar(request, slug):
 def offer_context(offer, preview=False) -> dict:
     """The page of an offer from `OfferQuerySet.for_offer_page()`, what it shows worked out once, in the
     request's language: some facts are shown two or three times, and choices' labels cost (`choice_label`)."""
-    other_offers = (
-        Offer.objects.open()
-        .filter(organisation=offer.organisation_id)
-        .exclude(pk=offer.pk)
-        .only("title", "slug", "contract_type", "deadline")
-        .order_by("deadline")[:5]
-    )
+    other_offers = other_open_offers(organisation=offer.organisation_id, offer=offer.pk, now=timezone.now())
     is_open = offer.is_open
     # Search engines get the posting while it takes applications, and never a draft.
     job_posting_json = as_json_ld(job_posting(offer)) if is_open and not preview else None
