@@ -32,9 +32,9 @@ class OfferRssFeed(Feed):
         return response
 
     def get_object(self, request, slug=None):
-        queryset = Offer.objects.published().with_card_data()
         if slug is None:
-            offer_filter = OfferFilter(request.GET, queryset=queryset, request=request)
+            # The filter keeps only the public offers (OfferFilter.filter_queryset).
+            offer_filter = OfferFilter(request.GET, queryset=Offer.objects.with_card_data(), request=request)
             query = request.GET.urlencode()
             link = reverse("offers:list") + (f"?{query}" if query else "")
             title = _("Offers matching your search") if query else _("All open offers")

@@ -9,7 +9,7 @@ import django_filters
 from django import forms
 from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Q, Value
-from django.forms.utils import flatatt
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -83,7 +83,22 @@ ALL_FEMININE = pgettext_lazy("feminine", "All")
 def input_tag(widget: dict) -> str:
     """An <input> from a widget's (or a choice's) context, as django/forms/widgets/input.html writes it."""
     value = "" if widget["value"] is None else f' value="{escape(str(widget["value"]))}"'
-    return f'<input type="{widget["type"]}" name="{escape(widget["name"])}"{value}{flatatt(widget["attrs"])}>'
+    return f'<input type="{widget["type"]}" name="{escape(widget["name"])}"{value}{html_attributes(widget["attrs"])}>'
+
+
+def html_attributes(attrs: dict) -> str:
+    """What Django's flatatt() writes, names in order, then the true booleans: it writes each through
+    format_html(), which took half the form's time."""
+    valued = sorted((name, value) for name, value in attrs.items() if value is not None and not isinstance(value, bool))
+    flags = sorted(name for name, value in attrs.items() if value is True)
+    return "".join(f' {escape(name)}="{escaped(value)}"' for name, value in valued) + "".join(
+        f" {escape(name)}" for name in flags
+    )
+
+
+def escaped(value) -> str:
+    """conditional_escape(): what is marked safe as it is, anything else escaped."""
+    return value.__html__() if hasattr(value, "__html__") else escape(str(value))
 
 
 def option_tag(value, label, selected=False) -> str:
@@ -110,7 +125,7 @@ class PlainSelect(forms.Select):
         attrs = self.build_attrs(self.attrs, {**(attrs or {}), "name": name})
         chosen = {str(item) for item in self.format_value(value)}
         options = "".join(option_tag(option, label, selected=str(option) in chosen) for option, label in self.choices)
-        return mark_safe(f"<select{flatatt(attrs)}>{options}</select>")  # every value escaped by option_tag
+        return mark_safe(f"<select{html_attributes(attrs)}>{options}</select>")  # every value escaped by option_tag
 
 
 class MenuSelect(forms.Select):
@@ -129,7 +144,7 @@ class MenuSelect(forms.Select):
         kept = menus()
         for (slug, name), markup in zip(kept[self.menu], kept["options"][self.menu], strict=True):
             options.append(option_tag(slug, name, selected=True) if slug in chosen else markup)
-        return mark_safe(f"<select{flatatt(attrs)}>{''.join(options)}</select>")  # escaped by option_tag
+        return mark_safe(f"<select{html_attributes(attrs)}>{''.join(options)}</select>")  # escaped by option_tag
 
 
 class OfferFilterForm(forms.Form):
@@ -268,11 +283,16 @@ class OfferFilter(django_filters.FilterSet):
             cls._form_class = super().get_form_class()
         return cls._form_class
 
+    def __init__(self, data=None, *args, **kwargs):
+        # Always bound: django-filter filters only a bound filter set, and filter_queryset() is where
+        # the offers are narrowed to the public ones.
+        super().__init__(QueryDict() if data is None else data, *args, **kwargs)
+
     def filter_queryset(self, queryset):
-        # Closed offers are left out unless asked for; sorting defaults to newest.
+        # Public offers only, open ones unless closed ones are asked for (one status condition: see
+        # OfferQuerySet.open); sorting defaults to newest.
         data = self.form.cleaned_data
-        if not data.get("closed"):
-            queryset = queryset & Offer.objects.open()
+        queryset = queryset.published() if data.get("closed") else queryset.open()
         queryset = super().filter_queryset(queryset)
         if not data.get("sort"):
             queryset = self.sort_by(queryset, "sort", "newest")
@@ -286,9 +306,11 @@ class OfferFilter(django_filters.FilterSet):
     def in_country(self, queryset, name, value):
         return queryset.filter(Exists(Place.objects.filter(offer=OuterRef("pk"), country=value)))
 
+    # The places matching first, then the offers: a few places match a name, and EXISTS looked for one
+    # among the places of each open offer.
     def at_place(self, queryset, name, value):
-        places = Place.objects.filter(Q(locality__icontains=value) | Q(region__icontains=value), offer=OuterRef("pk"))
-        return queryset.filter(Exists(places))
+        places = Place.objects.filter(Q(locality__icontains=value) | Q(region__icontains=value))
+        return queryset.with_ids_in(places.values("offer"))
 
     def remote_possible(self, queryset, name, value):
         if not value:

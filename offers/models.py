@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models import Q, Sum
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
@@ -388,10 +388,14 @@ class OfferQuerySet(models.QuerySet):
         )
 
     def open(self, now=None):
-        """Public offers that still take applications: not closed, deadline not passed."""
+        """Public offers that still take applications: published (or scheduled) and their time come,
+        not closed, deadline not passed. Written out rather than narrowing published(): with both
+        status conditions, SQLite searched the index with published()'s wider one, and counting the
+        open offers took 1.2 ms instead of 0.5."""
         now = now or timezone.now()
-        return self.published(now).filter(
+        return self.filter(
             status__in=[Offer.Status.SCHEDULED, Offer.Status.PUBLISHED],
+            published_at__lte=now,
             deadline__gt=now,
         )
 
@@ -401,6 +405,14 @@ class OfferQuerySet(models.QuerySet):
     def for_user(self, user):
         """The one staff-visibility rule: offers of the user's organisations."""
         return self.filter(organisation__in=organisations_of(user))
+
+    def with_ids_in(self, ids):
+        """Offers whose id is among `ids` (a query of ids). On SQLite, compared as `+id`: not through the
+        primary key's index, which made SQLite fetch each offer's row (7,000 rows of a few kilobytes for
+        a common word), but in the list's covering indexes, checked against the ids found once."""
+        if connection.vendor != "sqlite":
+            return self.filter(pk__in=ids)
+        return self.alias(unindexed_pk=models.Func("pk", template="+%(expressions)s")).filter(unindexed_pk__in=ids)
 
     def for_organisation_page(self, organisation):
         """Offers of the organisation, of its youth wing or foundation, and of the

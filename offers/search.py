@@ -62,9 +62,7 @@ def matching(queryset, query: str):
     # Each word quoted (keys are letters, digits and _), as a prefix: "communic"* AND "charg"*
     terms = " AND ".join(f'"{word}"*' for word in words)
     found = RawSQL(f"SELECT rowid FROM {SQLITE_INDEX} WHERE {SQLITE_INDEX} MATCH %s", [terms])
-    # +id: not the primary key's index, which made SQLite fetch every offer found (7,000 rows of a
-    # few kilobytes for a common word), but the list's covering indexes, checked against the found.
-    return queryset.alias(unindexed_pk=Func("pk", template="+%(expressions)s")).filter(unindexed_pk__in=found)
+    return queryset.with_ids_in(found)
 
 
 # SQLite's full-text index of Offer.search_text: an FTS5 table that reads the offers' own column

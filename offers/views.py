@@ -56,8 +56,8 @@ def home(request):
 
 @cache_public_page
 def offer_list(request):
-    offers = Offer.objects.published().for_card_keys()
-    offer_filter = OfferFilter(request.GET, queryset=offers, request=request)
+    # The filter keeps only the public offers (OfferFilter.filter_queryset).
+    offer_filter = OfferFilter(request.GET, queryset=Offer.objects.for_card_keys(), request=request)
     page = Paginator(offer_filter.qs, OFFERS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,

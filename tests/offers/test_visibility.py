@@ -3,8 +3,11 @@
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from offers.filters import OfferFilter
 from offers.models import Offer
 from tests.factories import make_offer
 
@@ -74,3 +77,25 @@ def test_for_user_shows_nothing_to_a_member_who_lost_staff_status(bob, organisat
     bob.is_staff = False
     bob.save()
     assert not Offer.objects.for_user(bob).exists()
+
+
+def test_the_list_asks_for_open_offers_with_one_status_condition(client, settings):
+    """With published()'s statuses and open()'s both, SQLite searched the index with the wider
+    list (closed offers too) and counting the open offers took twice as long."""
+    settings.PAGE_CACHE_SECONDS = 0
+    make_offer()
+
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/offres/")
+
+    status_conditions = [query["sql"].count('"offers_offer"."status" IN') for query in queries]
+    assert [count for count in status_conditions if count] == [1, 1]  # the count, the page
+
+
+def test_the_list_filter_keeps_only_public_offers_even_without_data():
+    public = make_offer()
+    make_offer(status=Offer.Status.DRAFT, published_at=None)
+    make_offer(status=Offer.Status.CLOSED)
+
+    assert list(OfferFilter(queryset=Offer.objects.all()).qs) == [public]
+    assert set(OfferFilter({"closed": "on"}, queryset=Offer.objects.all()).qs) == set(Offer.objects.published())
