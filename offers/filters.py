@@ -1,6 +1,7 @@
 """The public offer list's filters. Their state lives in the query string, so a
 search can be shared and bookmarked; invalid values are ignored and reported."""
 
+import copy
 import time
 from datetime import timedelta
 from html import escape
@@ -147,6 +148,27 @@ class MenuSelect(forms.Select):
         return mark_safe(f"<select{html_attributes(attrs)}>{''.join(options)}</select>")  # escaped by option_tag
 
 
+class CopiedOneLevelDown(dict):
+    """A filter set's filters or a form's fields: django-filter and Django deep-copy them for every
+    request, choices, labels and widgets included, which took 0.4 ms of each list page. Copied one level
+    down instead: what a request changes is its own (a filter's parent filter set, a widget's attributes,
+    marked when invalid), what none changes is shared (choices, labels, messages)."""
+
+    def __deepcopy__(self, memo):
+        return {name: self.copy_one(item) for name, item in self.items()}
+
+    @staticmethod
+    def copy_one(item):
+        copied = copy.copy(item)
+        if isinstance(item, django_filters.Filter):
+            if item.method is not None:
+                copied.method = item.method  # a FilterMethod that asks the copy's parent, not the original's
+        else:
+            copied.widget = copy.copy(item.widget)
+            copied.widget.attrs = item.widget.attrs.copy()
+        return copied
+
+
 class OfferFilterForm(forms.Form):
     """The filters' form, in Bootstrap's markup (`render_fields`): crispy-forms, then a template
     of our own, took a third of the list page's time for the same markup."""
@@ -281,6 +303,7 @@ class OfferFilter(django_filters.FilterSet):
         cls = type(self)
         if "_form_class" not in cls.__dict__:
             cls._form_class = super().get_form_class()
+            cls._form_class.base_fields = CopiedOneLevelDown(cls._form_class.base_fields)
         return cls._form_class
 
     def __init__(self, data=None, *args, **kwargs):
@@ -334,3 +357,6 @@ class OfferFilter(django_filters.FilterSet):
         if value == "deadline":
             return queryset.order_by("deadline", "pk")
         return queryset.order_by("-published_at", "-pk")
+
+
+OfferFilter.base_filters = CopiedOneLevelDown(OfferFilter.base_filters)

@@ -211,3 +211,20 @@ def test_the_organisation_menu_escapes_names_and_keeps_the_choice(client):
     assert '<option value="verts" selected>Parti &quot;Les &lt;Verts&gt;&quot; &amp; Co</option>' in menu
     assert re.findall(r"<option[^>]*selected", menu) == ['<option value="verts" selected']
     assert '<option value="">Toutes</option>' in menu
+
+
+def test_what_one_request_marks_on_the_form_is_not_carried_to_the_next(client):
+    """The filters and the form's fields are copied for each request, one level down (CopiedOneLevelDown):
+    a field marked invalid, or a search, must not reach the next visitor's page."""
+    make_offer(title="Attaché de presse")
+    make_offer(title="Juriste")
+
+    refused = client.get(URL, {"level": "nowhere", "q": "juriste"}).content.decode()
+    following = client.get(URL).content.decode()
+
+    assert 'aria-invalid="true"' in refused
+    assert "is-invalid" in refused
+    assert 'aria-invalid="true"' not in following
+    assert "is-invalid" not in following
+    assert "2 offres" in following
+    assert titles(client.get(URL, {"q": "attache"})) == ["Attaché de presse"]
