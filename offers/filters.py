@@ -9,7 +9,7 @@ from html import escape
 import django_filters
 from django import forms
 from django.core.cache import cache
-from django.db.models import Exists, OuterRef, Q, Value
+from django.db.models import Exists, OuterRef, Value
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -332,8 +332,7 @@ class OfferFilter(django_filters.FilterSet):
     # The places matching first, then the offers: a few places match a name, and EXISTS looked for one
     # among the places of each open offer.
     def at_place(self, queryset, name, value):
-        places = Place.objects.filter(Q(locality__icontains=value) | Q(region__icontains=value))
-        return queryset.with_ids_in(places.values("offer"))
+        return queryset.with_ids_in(search.places_named(Place.objects.all(), value).values("offer"))
 
     def remote_possible(self, queryset, name, value):
         if not value:

@@ -18,7 +18,7 @@ import unicodedata
 
 from django.contrib.postgres.search import SearchQuery, SearchVectorField
 from django.db import connection
-from django.db.models import Func
+from django.db.models import Func, Q
 from django.db.models.expressions import RawSQL
 
 # What follows a word's stem in inclusive writing: chargé·e, élu·es, coordinateur·trice.
@@ -61,43 +61,75 @@ def matching(queryset, query: str):
         return queryset.filter(search_vector=SearchQuery(terms, config="simple", search_type="raw"))
     # Each word quoted (keys are letters, digits and _), as a prefix: "communic"* AND "charg"*
     terms = " AND ".join(f'"{word}"*' for word in words)
-    found = RawSQL(f"SELECT rowid FROM {SQLITE_INDEX} WHERE {SQLITE_INDEX} MATCH %s", [terms])
-    return queryset.with_ids_in(found)
+    return queryset.with_ids_in(OFFER_INDEX.matching(terms))
 
 
-# SQLite's full-text index of Offer.search_text: an FTS5 table that reads the offers' own column
-# (external content), kept in step by triggers. Keys keep their underscores, as \w does.
-SQLITE_INDEX = "offers_offer_search"
-SQLITE_INDEX_TABLE = (
-    f"CREATE VIRTUAL TABLE IF NOT EXISTS {SQLITE_INDEX} USING fts5(search_text, content='offers_offer',"
-    " content_rowid='id', tokenize=\"unicode61 remove_diacritics 0 tokenchars '_'\")"
+class SqliteTextIndex:
+    """An FTS5 table that indexes columns of `table` (external content, read from the table itself),
+    kept in step by triggers. Made again where missing after every `migrate` (`ensure_sqlite_index`)."""
+
+    def __init__(self, name: str, table: str, columns: list[str], tokenize: str):
+        self.name, self.table, self.columns = name, table, columns
+        listed, old, new = (
+            ", ".join(columns),
+            ", ".join(f"old.{c}" for c in columns),
+            ", ".join(f"new.{c}" for c in columns),
+        )
+        self.create = (
+            f"CREATE VIRTUAL TABLE IF NOT EXISTS {name} USING fts5({listed}, content='{table}',"
+            f" content_rowid='id', tokenize=\"{tokenize}\")"
+        )
+        forget_old = f"INSERT INTO {name}({name}, rowid, {listed}) VALUES ('delete', old.id, {old});"
+        index_new = f"INSERT INTO {name}(rowid, {listed}) VALUES (new.id, {new});"
+        self.triggers = {
+            f"{name}_insert": f"AFTER INSERT ON {table} BEGIN {index_new} END",
+            f"{name}_delete": f"AFTER DELETE ON {table} BEGIN {forget_old} END",
+            f"{name}_update": f"AFTER UPDATE OF {listed} ON {table} BEGIN {forget_old} {index_new} END",
+        }
+
+    def matching(self, query: str) -> RawSQL:
+        """The ids of the rows that match an FTS5 query."""
+        return RawSQL(f"SELECT rowid FROM {self.name} WHERE {self.name} MATCH %s", [query])
+
+    def ensure(self, cursor, triggers_found: set[str]):
+        if self.triggers.keys() <= triggers_found:
+            return
+        cursor.execute(self.create)
+        for name, definition in self.triggers.items():
+            cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+            cursor.execute(f"CREATE TRIGGER {name} {definition}")
+        cursor.execute(f"INSERT INTO {self.name}({self.name}) VALUES ('rebuild')")
+
+
+# The search keys of the offers (Offer.search_text), as words. Keys keep their underscores, as \w does.
+OFFER_INDEX = SqliteTextIndex(
+    "offers_offer_search", "offers_offer", ["search_text"], "unicode61 remove_diacritics 0 tokenchars '_'"
 )
-FORGET_OLD = (
-    f"INSERT INTO {SQLITE_INDEX}({SQLITE_INDEX}, rowid, search_text) VALUES ('delete', old.id, old.search_text);"
-)
-INDEX_NEW = f"INSERT INTO {SQLITE_INDEX}(rowid, search_text) VALUES (new.id, new.search_text);"
-SQLITE_TRIGGERS = {
-    f"{SQLITE_INDEX}_insert": f"AFTER INSERT ON offers_offer BEGIN {INDEX_NEW} END",
-    f"{SQLITE_INDEX}_delete": f"AFTER DELETE ON offers_offer BEGIN {FORGET_OLD} END",
-    f"{SQLITE_INDEX}_update": f"AFTER UPDATE OF search_text ON offers_offer BEGIN {FORGET_OLD} {INDEX_NEW} END",
-}
+# The places' cities and regions, as trigrams: any part of a name of three characters or more is found
+# through the index, in any case (see `places_named`); compared row by row, the 12,000 places of the
+# benchmark took 3 ms at each count and each page of the list.
+PLACE_INDEX = SqliteTextIndex("offers_place_search", "offers_place", ["locality", "region"], "trigram")
+SQLITE_INDEXES = [OFFER_INDEX, PLACE_INDEX]
 
 
 def ensure_sqlite_index(connection):
-    """Make SQLite's search index and its triggers where they are missing, and fill it.
+    """Make SQLite's search indexes and their triggers where they are missing, and fill them.
 
-    Run after every `migrate` (offers.apps): on SQLite, a migration that alters offers_offer
-    copies it to a new table and drops the old one with its triggers, which would leave the
-    index behind the offers without a word."""
+    Run after every `migrate` (offers.apps): on SQLite, a migration that alters a table copies it
+    to a new table and drops the old one with its triggers, which would leave the index behind."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'offers_offer'")
-        if SQLITE_TRIGGERS.keys() <= {name for (name,) in cursor.fetchall()}:
-            return
-        cursor.execute(SQLITE_INDEX_TABLE)
-        for name, definition in SQLITE_TRIGGERS.items():
-            cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
-            cursor.execute(f"CREATE TRIGGER {name} {definition}")
-        cursor.execute(f"INSERT INTO {SQLITE_INDEX}({SQLITE_INDEX}) VALUES ('rebuild')")
+        cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        triggers_found = {name for (name,) in cursor.fetchall()}
+        for index in SQLITE_INDEXES:
+            index.ensure(cursor, triggers_found)
+
+
+def places_named(places, text: str):
+    """The `places` whose city or region contains `text`, whatever its case."""
+    if connection.vendor == "sqlite" and len(text) >= 3:  # trigrams find no shorter text
+        phrase = '"' + text.replace('"', '""') + '"'  # the text as it is, nothing an FTS5 operator
+        return places.filter(pk__in=PLACE_INDEX.matching(phrase))
+    return places.filter(Q(locality__icontains=text) | Q(region__icontains=text))
 
 
 class KeysVector(Func):

@@ -21,6 +21,10 @@ def found(client, query):
     return [offer.title for offer in client.get(URL, {"q": query}).context["page"]]
 
 
+def at_place(client, text):
+    return [offer.title for offer in client.get(URL, {"place": text}).context["page"]]
+
+
 @pytest.mark.parametrize("written", INCLUSIVE_FORMS)
 @pytest.mark.parametrize("typed", INCLUSIVE_FORMS)
 def test_every_inclusive_form_finds_every_other(client, written, typed):
@@ -83,14 +87,17 @@ def test_the_sqlite_index_is_made_again_after_a_migration_lost_its_triggers(clie
         pytest.skip("SQLite's own index")
     settings.PAGE_CACHE_SECONDS = 0  # nothing is saved in between that would move the cache on
     with connection.cursor() as cursor:
-        for name in search.SQLITE_TRIGGERS:  # as when a migration rebuilds the offers' table
-            cursor.execute(f"DROP TRIGGER {name}")
-    make_offer(title="Juriste")
+        for index in search.SQLITE_INDEXES:  # as when a migration rebuilds the offers' or places' table
+            for name in index.triggers:
+                cursor.execute(f"DROP TRIGGER {name}")
+    make_offer(title="Juriste", places=("Charleroi",))
     assert found(client, "juriste") == []
+    assert at_place(client, "charleroi") == []
 
     make_sqlite_search_index(using="default")  # what every `migrate` runs at its end
 
     assert found(client, "juriste") == ["Juriste"]
+    assert at_place(client, "charleroi") == ["Juriste"]
 
 
 def test_punctuation_alone_searches_nothing(client):
@@ -110,3 +117,39 @@ def test_punctuation_alone_searches_nothing(client):
 )
 def test_keys(text, expected):
     assert search.keys(text) == expected
+
+
+# The place filter: any part of a city's or a region's name (through trigrams on SQLite)
+
+
+def test_any_part_of_a_place_name_finds_it_in_any_case(client):
+    make_offer(title="Liège", places=("LIÈGE",))
+    make_offer(title="Namur", places=("Namur",))
+    assert at_place(client, "liège") == ["Liège"]
+    assert at_place(client, "IÈG") == ["Liège"]
+    assert at_place(client, "amu") == ["Namur"]
+    assert at_place(client, "Na") == ["Namur"]  # shorter than a trigram: looked for row by row
+    assert at_place(client, "Gand") == []
+
+
+def test_a_renamed_or_deleted_place_is_found_by_its_new_name_only(client):
+    offer = make_offer(title="Attaché", places=("Mons",))
+    place = offer.places.get()
+    place.locality, place.region = "Tournai", "Hainaut"
+    place.save()
+    assert at_place(client, "mons") == []
+    assert at_place(client, "tournai") == ["Attaché"]
+    assert at_place(client, "hainaut") == ["Attaché"]
+
+    place.delete()
+    make_offer(title="Juriste", places=("Arlon",))  # SQLite may give the new place the old one's id
+    assert at_place(client, "tournai") == []
+
+
+@pytest.mark.parametrize("text", ['"', 'Mons" OR "Namur', "Mons*", "NEAR(a b)", "a:b", "-Mons"])
+def test_a_place_typed_with_search_operators_is_looked_for_as_written(client, text):
+    make_offer(title="Mons", places=("Mons",))
+    make_offer(title="Namur", places=("Namur",))
+    response = client.get(URL, {"place": text})
+    assert response.status_code == 200
+    assert [offer.title for offer in response.context["page"]] == []
