@@ -492,10 +492,18 @@ def main():
 
     list_names = list_variants(found)
     list_ratio = min(with_cache[name]["rps"] for name in list_names) / with_cache["bare"]["rps"]
-    list_uncached = min(without_cache[name]["rps"] for name in list_names) / without_cache["bare"]["rps"]
     detail_ratio = with_cache["detail"]["rps"] / with_cache["bare"]["rps"]
-    detail_uncached = without_cache["detail"]["rps"] / without_cache["bare"]["rps"]
-    log(f"\nUncached: list {list_uncached:.2f}x (slowest variant), detail {detail_uncached:.2f}x")
+
+    def uncached(name):
+        return without_cache[name]["rps"] / without_cache["bare"]["rps"]
+
+    # The text search has a budget of its own (its p95, above): the slowest filter is shown apart from it.
+    slowest = min(list_names, key=uncached)
+    slowest_filter = min((name for name in list_names if "search" not in name), key=uncached)
+    log(
+        f"\nUncached: list {uncached(slowest):.2f}x (slowest: {slowest}), {uncached(slowest_filter):.2f}x"
+        f" without the text search (slowest: {slowest_filter}), detail {uncached('detail'):.2f}x"
+    )
     log(
         f"list {list_ratio:.2f}x, detail {detail_ratio:.2f}x, search p95 {search['p95']:.0f} ms,"
         f" upload +{applying['upload']['growth_mb']:.0f} MB, export +{export['growth_mb']:.0f} MB"

@@ -2,7 +2,7 @@ from datetime import datetime
 
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Func, IntegerField, Min, Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -34,24 +34,37 @@ OFFERS_PER_PAGE = 20
 
 @cache_public_page
 def home(request):
-    open_offers = Offer.objects.open().with_card_data()
-    # One pass over the open offers, grouped: a count per organisation in a subquery
-    # scanned the offers once for each organisation.
-    recruiting = (
-        Organisation.objects.filter(offers__in=Offer.objects.open())
-        .only("name", "slug")
-        .annotate(open_offers=Count("offers"))
-        .order_by("-open_offers", "name")
-    )
+    latest = Offer.objects.open().for_card_keys().order_by("-published_at", "-pk")[:6]
     return render(
         request,
         "offers/home.html",
         {
-            "latest_offers": open_offers.order_by("-published_at", "-pk")[:6],
-            "closing_soon": Offer.objects.closing_within(7).with_card_data().order_by("deadline")[:4],
-            "recruiting": recruiting[:12],
+            "latest_cards": offer_cards(latest),
+            # Listed by title and deadline: the organisation, no places, no long texts.
+            "closing_soon": Offer.objects.closing_within(7).for_cards().order_by("deadline")[:4],
+            "recruiting": organisations_recruiting(12),
         },
     )
+
+
+def organisations_recruiting(how_many: int) -> list[Organisation]:
+    """The organisations with the most open offers, each with `open_offers`, in one pass over the
+    open offers in the index that finds them (grouped by `+organisation_id`: grouped by the column,
+    SQLite read them through the organisation's index instead, row by row, 11 ms instead of 3)."""
+    rows = (
+        Offer.objects.open()
+        .values(organisation_pk=Func("organisation", template="+%(expressions)s", output_field=IntegerField()))
+        .annotate(open_offers=Count("pk"), name=Min("organisation__name"), slug=Min("organisation__slug"))
+        .order_by("-open_offers", "name")[:how_many]
+    )
+    recruiting = []
+    for row in rows:
+        organisation = Organisation.from_db(
+            None, ["id", "name", "slug"], [row["organisation_pk"], row["name"], row["slug"]]
+        )
+        organisation.open_offers = row["open_offers"]
+        recruiting.append(organisation)
+    return recruiting
 
 
 @cache_public_page

@@ -24,6 +24,24 @@ def test_home_shows_latest_closing_soon_and_recruiting_organisations(client):
     assert recruiting == organisation and recruiting.open_offers == 2
 
 
+def test_home_lists_organisations_by_open_offers_then_name(client):
+    ecolo, defi, mr = (make_organisation(name=name) for name in ("Ecolo", "DéFI", "MR"))
+    for organisation, open_offers in ((ecolo, 1), (defi, 1), (mr, 2)):
+        for _ in range(open_offers):
+            make_offer(organisation=organisation)
+    make_offer(organisation=ecolo, status=Offer.Status.CLOSED)
+    make_offer(organisation=ecolo, status=Offer.Status.DRAFT, published_at=None)
+
+    recruiting = client.get(reverse("offers:home")).context["recruiting"]
+
+    assert [(organisation.name, organisation.open_offers) for organisation in recruiting] == [
+        ("MR", 2),
+        ("DéFI", 1),
+        ("Ecolo", 1),
+    ]
+    assert recruiting[0].get_absolute_url() == mr.get_absolute_url()
+
+
 def seed_offer():
     party = make_organisation(name="Les Écologistes")
     other_party = make_organisation(name="La France insoumise")
