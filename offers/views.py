@@ -213,13 +213,14 @@ def offer_context(offer, preview=False) -> dict:
 @cache_public_page
 def organisation_detail(request, slug):
     organisation = get_object_or_404(Organisation, slug=slug)
-    offers = Offer.objects.open().for_organisation_page(organisation).with_card_data().order_by("deadline", "pk")
+    offers = list(Offer.objects.open().for_organisation_page(organisation).for_card_keys().order_by("deadline", "pk"))
     return render(
         request,
         "offers/organisation_detail.html",
         {
             "organisation": organisation,
             "offers": offers,
+            "cards": offer_cards(offers),
             "stories": organisation.stories.published(),
             "groups": PoliticalGroup.objects.filter(organisation=organisation).select_related("institution"),
         },
@@ -234,8 +235,8 @@ def group_detail(request, slug):
         ),
         slug=slug,
     )
-    offers = Offer.objects.open().filter(group=group).with_card_data().order_by("deadline", "pk")
-    return render(request, "offers/group_detail.html", {"group": group, "offers": offers})
+    offers = list(Offer.objects.open().filter(group=group).for_card_keys().order_by("deadline", "pk"))
+    return render(request, "offers/group_detail.html", {"group": group, "offers": offers, "cards": offer_cards(offers)})
 
 
 @cache_public_page
