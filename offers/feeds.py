@@ -11,7 +11,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from offers.filters import OfferFilter
-from offers.models import Offer, Organisation
+from offers.models import Offer, Organisation, choice_label
 
 FEED_LENGTH = 50
 
@@ -63,7 +63,7 @@ class OfferRssFeed(Feed):
         employer = offer.organisation.name + (f" · {offer.group.name}" if offer.group_id else "")
         facts = [
             employer,
-            offer.get_contract_type_display(),
+            choice_label(Offer.ContractType, offer.contract_type),
             offer.places_display(),
             offer.pay_summary(),
             _("Deadline: %(date)s") % {"date": date_format(offer.deadline, "DATE_FORMAT")} if offer.deadline else "",
@@ -77,7 +77,7 @@ class OfferRssFeed(Feed):
         return offer.updated_at
 
     def item_categories(self, offer):
-        return [offer.get_contract_type_display()]
+        return [choice_label(Offer.ContractType, offer.contract_type)]
 
 
 class OfferAtomFeed(OfferRssFeed):

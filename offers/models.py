@@ -755,6 +755,8 @@ class Offer(PublicContent, models.Model):
                 fields=["status", "published_at", "deadline", *LIST_FILTER_FIELDS], name="offers_offer_visibility"
             ),
             models.Index(fields=["deadline"], name="offers_offer_deadline"),
+            # The sitemap index's date, the latest change: read from the index's end, not from every offer.
+            models.Index(fields=["updated_at"], name="offers_offer_updated"),
             # The list, newest first: read in order, filtered and stopped at the page's end in the index.
             models.Index(
                 fields=["-published_at", "-id", "status", "deadline", *LIST_FILTER_FIELDS], name="offers_offer_newest"
