@@ -118,6 +118,13 @@ def make_application(offer=None, organisation=None, **overrides):
     return application
 
 
+def give_private_link(application) -> str:
+    """Issue the application's private link, as submitting it does; the token in the link."""
+    token = application.issue_token()
+    application.save(update_fields=["token_hash"])
+    return token
+
+
 # A one-page PDF, enough for anything that reads documents back.
 PDF_BYTES = (
     b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"

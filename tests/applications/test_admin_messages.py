@@ -8,7 +8,7 @@ from django.urls import reverse
 from applications import emails
 from applications.models import Application, Email, MessageTemplate
 from offers.models import Membership, Offer
-from tests.factories import add_member, make_application, make_offer
+from tests.factories import add_member, give_private_link, make_application, make_offer
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_admin")]
 
@@ -299,8 +299,7 @@ def test_a_template_is_added_for_the_recruiters_organisation_only(client, bob, o
 def test_staff_never_read_a_candidates_private_link_in_a_pending_acknowledgement(client, alice, settings):
     settings.EMAIL_BACKEND = "tests.applications.test_outbox.BrokenBackend"
     application = make_application(organisation=alice.memberships.get().organisation, kind="spontaneous")
-    token = application.issue_token()
-    application.save()
+    token = give_private_link(application)
     email = emails.send_received(application, token)  # not sent: the mail server is down
     client.force_login(alice)
     for url in (

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from applications.models import Application, AuditEvent
 from offers.models import Membership
-from tests.factories import add_document, add_member, make_application, make_offer, make_user
+from tests.factories import add_document, add_member, give_private_link, make_application, make_offer, make_user
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_admin")]
 
@@ -180,9 +180,7 @@ def test_the_erase_event_outlives_the_deleted_application(client, alice, applica
 
 @pytest.fixture
 def token(application):
-    token = application.issue_token()
-    application.save(update_fields=["token_hash"])
-    return token
+    return give_private_link(application)
 
 
 def test_the_candidates_withdrawal_is_recorded_without_an_actor(client, application, token, organisation):

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from applications.models import Application, Document, Note, StatusChange
 from applications.views import CANDIDATE_STATUS
-from tests.factories import make_application, pdf_bytes
+from tests.factories import give_private_link, make_application, pdf_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -18,9 +18,7 @@ def application(db):
 
 @pytest.fixture
 def token(application):
-    token = application.issue_token()
-    application.save(update_fields=["token_hash"])
-    return token
+    return give_private_link(application)
 
 
 def add_document(application):

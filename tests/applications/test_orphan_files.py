@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from applications.models import private_storage
 from applications.storage import StorageUnavailable
-from tests.factories import add_document, make_application, make_offer, pdf_bytes
+from tests.factories import add_document, give_private_link, make_application, make_offer, pdf_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -61,8 +61,7 @@ def test_an_erasure_while_the_storage_is_down_still_erases_and_leaves_the_file_t
     client, monkeypatch, django_capture_on_commit_callbacks
 ):
     application = make_application(make_offer())
-    token = application.issue_token()
-    application.save(update_fields=["token_hash"])
+    token = give_private_link(application)
     document = add_document(application)
     storage = private_storage()
 

@@ -6,7 +6,7 @@ from django.core.management import call_command
 
 from applications import emails
 from applications.models import Email
-from tests.factories import make_application
+from tests.factories import give_private_link, make_application
 
 pytestmark = pytest.mark.django_db
 
@@ -70,8 +70,7 @@ def test_the_outbox_keeps_no_usable_private_link_once_the_acknowledgement_is_sen
     django_capture_on_commit_callbacks,
 ):
     application = make_application()
-    token = application.issue_token()
-    application.save()
+    token = give_private_link(application)
     with django_capture_on_commit_callbacks(execute=True):
         email = emails.send_received(application, token)
     email.refresh_from_db()

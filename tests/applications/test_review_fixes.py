@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from applications import emails
 from applications.models import Application
-from tests.factories import make_application, make_offer
+from tests.factories import give_private_link, make_application, make_offer
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_admin")]
 
@@ -28,8 +28,7 @@ def test_a_url_filter_cannot_confirm_who_applied(client, bob, discreet, lookup):
 
 
 def test_the_outbox_cannot_be_searched_for_a_private_link(client, alice, discreet):
-    token = discreet.issue_token()
-    discreet.save()
+    token = give_private_link(discreet)
     emails.send_received(discreet, token)  # still pending: no on_commit in this test
     client.force_login(alice)
     url = reverse("admin:applications_email_changelist") + f"?body__contains=/candidature/{token[:3]}"
@@ -54,8 +53,7 @@ def test_a_rejected_candidate_cannot_withdraw_any_more(bob):
 
 def test_the_logs_never_hold_a_private_link(client, caplog):
     application = make_application()
-    token = application.issue_token()
-    application.save()
+    token = give_private_link(application)
     with caplog.at_level(logging.WARNING, logger="django.request"):
         response = client.post(reverse("applications:erase", args=[token]), {})
     assert response.status_code == 400
