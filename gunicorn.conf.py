@@ -12,6 +12,16 @@ preload_app = True
 # a busy hour of cached pages (over 1,000 requests a second) restarted a worker every second.
 max_requests = 20000
 max_requests_jitter = 2000
+
+
 # Only these addresses (the proxy in front) may say the request came over HTTPS.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 accesslog = "-"
+
+
+def when_ready(server):
+    """Before the workers fork: what each would do at its first requests (jobboard.warmup)."""
+    if server.cfg.preload_app:
+        from jobboard.warmup import warm_up
+
+        warm_up()
