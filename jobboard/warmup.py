@@ -19,7 +19,8 @@ TEMPLATE_SUFFIXES = {".html", ".txt"}
 
 
 def warm_up():
-    # Form widgets are rendered by the form renderer's engine, one of its own by default.
+    # Form widgets are rendered by the form renderer's engine, one of its own by default. The admin's
+    # hundreds of templates are left to the staff's first visits: the public pages take the load.
     for engine in {*engines.all(), get_default_renderer().engine}:
         for directory in engine.template_dirs:
             for path in sorted(Path(directory).rglob("*")):

@@ -412,7 +412,7 @@ class OfferQuerySet(models.QuerySet):
         a common word), but in the list's covering indexes, checked against the ids found once."""
         if connection.vendor != "sqlite":
             return self.filter(pk__in=ids)
-        return self.alias(unindexed_pk=models.Func("pk", template="+%(expressions)s")).filter(unindexed_pk__in=ids)
+        return self.alias(unindexed_pk=Unindexed("pk")).filter(unindexed_pk__in=ids)
 
     def for_organisation_page(self, organisation):
         """Offers of the organisation, of its youth wing or foundation, and of the
@@ -450,6 +450,13 @@ class OfferQuerySet(models.QuerySet):
         )
         offers._iterable_class = OfferPageIterable
         return offers
+
+
+class Unindexed(models.Func):
+    """A column written `+column`: the same value, which SQLite then reads in the index the rest of the
+    query is read from, rather than looking it up through the column's own index."""
+
+    template = "+%(expressions)s"
 
 
 class RelatedRows(models.Func):

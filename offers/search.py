@@ -69,12 +69,10 @@ class SqliteTextIndex:
     kept in step by triggers. Made again where missing after every `migrate` (`ensure_sqlite_index`)."""
 
     def __init__(self, name: str, table: str, columns: list[str], tokenize: str):
-        self.name, self.table, self.columns = name, table, columns
-        listed, old, new = (
-            ", ".join(columns),
-            ", ".join(f"old.{c}" for c in columns),
-            ", ".join(f"new.{c}" for c in columns),
-        )
+        self.name = name
+        listed = ", ".join(columns)
+        old = ", ".join(f"old.{column}" for column in columns)
+        new = ", ".join(f"new.{column}" for column in columns)
         self.create = (
             f"CREATE VIRTUAL TABLE IF NOT EXISTS {name} USING fts5({listed}, content='{table}',"
             f" content_rowid='id', tokenize=\"{tokenize}\")"

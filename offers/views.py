@@ -2,7 +2,7 @@ from datetime import datetime
 
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Func, IntegerField, Min, Prefetch
+from django.db.models import Count, Min, Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -25,6 +25,7 @@ from offers.models import (
     PoliticalGroup,
     RequiredLanguage,
     Story,
+    Unindexed,
     choice_label,
 )
 from offers.structured_data import as_json_ld, job_posting, selection_calendar
@@ -53,7 +54,7 @@ def organisations_recruiting(how_many: int) -> list[Organisation]:
     SQLite read them through the organisation's index instead, row by row, 11 ms instead of 3)."""
     rows = (
         Offer.objects.open()
-        .values(organisation_pk=Func("organisation", template="+%(expressions)s", output_field=IntegerField()))
+        .values(organisation_pk=Unindexed("organisation"))
         .annotate(open_offers=Count("pk"), name=Min("organisation__name"), slug=Min("organisation__slug"))
         .order_by("-open_offers", "name")[:how_many]
     )
