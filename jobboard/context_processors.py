@@ -4,19 +4,19 @@ from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.templatetags.static import static
-from django.urls import get_script_prefix, get_urlconf, reverse, translate_url
-from django.utils.translation import get_language, get_language_info
+from django.urls import reverse, translate_url
+from django.utils.translation import get_language_info
+
+from jobboard.links import resolver_state
 
 
 def site(request):
     """The page in each language (for the switcher and hreflang) and its canonical address."""
     path = request.path
-    # Besides the path, what the URL resolver answers depends on these (the active and default languages
-    # give the language prefix the path is read with).
-    resolver_state = (get_language(), settings.LANGUAGE_CODE, get_urlconf(settings.ROOT_URLCONF), get_script_prefix())
+    state = resolver_state()
     translations = []
     for code, _name in settings.LANGUAGES:
-        translated = translated_path(path, code, resolver_state)
+        translated = translated_path(path, code, state)
         translations.append(
             {
                 "code": code,
@@ -31,15 +31,15 @@ def site(request):
         "canonical_url": settings.SITE_URL + path,
         "page_translations": translations,
         "query_suffix": f"?{query}" if query else "",
-        "site_links": site_links(resolver_state),
+        "site_links": site_links(state),
     }
 
 
 # The addresses base.html links to on every page, reversed once per language: {% url %} and {% static %}
 # took 0.2 ms of each page, for the same answers.
 @functools.lru_cache(maxsize=64)
-def site_links(resolver_state: tuple) -> dict:
-    """`resolver_state` is only there to be part of the key (see `site`)."""
+def site_links(state: tuple) -> dict:
+    """`state` is only there to be part of the key (`jobboard.links.resolver_state`)."""
     return {
         "home": reverse("offers:home"),
         "offers": reverse("offers:list"),
@@ -62,6 +62,6 @@ def forget_static_links(*, setting, **kwargs):
 # Resolving the path and reversing it again costs a sixth of a millisecond per language on every page,
 # for the same answer each time: kept per process, for the most recent paths (anyone can ask for any).
 @functools.lru_cache(maxsize=4096)
-def translated_path(path: str, code: str, resolver_state: tuple) -> str:
-    """`path` in the language `code`; `resolver_state` is only there to be part of the key."""
+def translated_path(path: str, code: str, state: tuple) -> str:
+    """`path` in the language `code`; `state` is only there to be part of the key."""
     return translate_url(path, code)

@@ -17,6 +17,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from jobboard.links import slug_url
 from offers import search, titles
 from offers.caching import PublicContent
 from offers.images import WebImageField
@@ -164,7 +165,7 @@ class Organisation(PublicContent, models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("offers:organisation", args=[self.slug])
+        return slug_url("offers:organisation", self.slug)
 
     @property
     def display_name(self) -> str:
@@ -187,7 +188,7 @@ class Organisation(PublicContent, models.Model):
 
     @property
     def accent_stylesheet_url(self) -> str:
-        return f"{reverse('accent_stylesheet', args=[self.slug])}?v={self.accent_version}"
+        return f"{slug_url('accent_stylesheet', self.slug)}?v={self.accent_version}"
 
     def clean(self):
         if self.accent_colour and not hex_colour.regex.match(self.accent_colour):
@@ -325,7 +326,7 @@ class PoliticalGroup(PublicContent, models.Model):
         return f"{self.name} ({self.institution})"
 
     def get_absolute_url(self):
-        return reverse("offers:group", args=[self.slug])
+        return slug_url("offers:group", self.slug)
 
     def description_html(self):
         return render_markdown(self.description)
@@ -799,7 +800,7 @@ class Offer(PublicContent, models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("offers:detail", args=[self.slug])
+        return slug_url("offers:detail", self.slug)
 
     @cached_property
     def group_parts(self) -> list["GroupComposition"]:
