@@ -10,9 +10,10 @@ import re
 
 from django.conf import settings
 from django.urls import get_script_prefix, get_urlconf, reverse
+from django.urls.converters import SlugConverter
 from django.utils.translation import get_language
 
-SLUG = re.compile(r"[-a-zA-Z0-9_]+")
+SLUG = re.compile(SlugConverter.regex)  # what the routes' <slug:…> accept
 STAND_IN = "slug-stand-in"
 
 
