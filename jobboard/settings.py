@@ -103,7 +103,21 @@ AUTHENTICATION_BACKENDS = [
 ROOT_URLCONF = "jobboard.urls"
 WSGI_APPLICATION = "jobboard.wsgi.application"
 
+# The public pages in Jinja2 (jinja2/, see jobboard/jinja_env.py), looked up first; the admin, the
+# e-mails and the forms' layouts in Django's templates (templates/ and the apps').
 TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {
+            "environment": "jobboard.jinja_env.environment",
+            "context_processors": [
+                "django.contrib.messages.context_processors.messages",
+                "jobboard.context_processors.site",
+            ],
+        },
+    },
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],

@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.db.models import prefetch_related_objects
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from offers.caching import current_generation
@@ -29,7 +30,8 @@ def offer_cards(offers) -> list[str]:
     missing = [offer for offer in offers if keys[offer.pk] not in kept]
     if missing:
         made = {
-            keys[offer.pk]: render_to_string("offers/_offer_card.html", {"offer": offer})
+            # Marked safe: a Jinja2 template's render_to_string() is a plain str, which the page would escape.
+            keys[offer.pk]: mark_safe(render_to_string("offers/_offer_card.html", {"offer": offer}))
             for offer in loaded_for_cards(missing)
         }
         cache.set_many(made, CARD_SECONDS)

@@ -1,6 +1,9 @@
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from django.template import Context
+from django.template.backends.jinja2 import Template as Jinja2Template
+from django.test.signals import template_rendered
 from django.urls import clear_url_caches
 from django.utils import translation
 
@@ -9,6 +12,22 @@ from tests.factories import add_member, make_organisation, make_user
 
 # s3_server, s3_storage, each_private_storage…: a real S3-compatible server for the tests of the bucket.
 pytest_plugins = ["tests.s3_server"]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def jinja2_pages_in_test_responses():
+    """The test client reads a response's templates and context from the template_rendered signal,
+    which Django sends for its own engine's templates only (setup_test_environment): sent for the
+    public pages' Jinja2 templates too, `response.context` and `assertTemplateUsed` work on them."""
+    render = Jinja2Template.render
+
+    def instrumented_render(self, context=None, request=None):
+        template_rendered.send(sender=self, template=self.template, context=Context(context))
+        return render(self, context, request)
+
+    Jinja2Template.render = instrumented_render
+    yield
+    Jinja2Template.render = render
 
 
 @pytest.fixture(autouse=True)

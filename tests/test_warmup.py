@@ -7,6 +7,7 @@ from django.template.base import Parser
 from django.urls import reverse
 from django.utils import translation
 
+from jinja2 import Environment
 from jobboard.warmup import warm_up
 from tests.factories import make_offer
 
@@ -16,14 +17,17 @@ pytestmark = pytest.mark.django_db
 def test_after_the_warm_up_the_public_pages_compile_no_template(client, settings, monkeypatch):
     settings.PAGE_CACHE_SECONDS = 0
     offer = make_offer()
-    for engine in (engines["django"], get_default_renderer().engine):  # as in a process that has served nothing
+    # As in a process that has served nothing: no template compiled, by either engine.
+    for engine in (engines["django"], get_default_renderer().engine):
         engine.engine.template_loaders[0].reset()
+    engines["jinja2"].env.cache.clear()
     warm_up()
 
     def compile_again(*args, **kwargs):
         raise AssertionError("a template compiled at a request")
 
     monkeypatch.setattr(Parser, "parse", compile_again)
+    monkeypatch.setattr(Environment, "compile", compile_again)
     for language in ("fr", "nl", "en"):
         with translation.override(language):
             pages = [reverse("offers:home"), reverse("offers:list"), offer.get_absolute_url()]

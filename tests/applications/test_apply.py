@@ -7,6 +7,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import linebreaks
 
 from applications import views
 from applications.forms import OfferApplicationForm
@@ -69,6 +70,7 @@ def test_the_privacy_notice_is_stored_exactly_as_shown(client, offer, url):
     notice = page.context["privacy_notice"]
     assert offer.organisation.name in notice
     assert str(offer.organisation.talent_pool_months) in notice
+    assert linebreaks(notice, autoescape=True) in page.content.decode()
 
     apply(client, url)
 

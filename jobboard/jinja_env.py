@@ -1,0 +1,86 @@
+"""The Jinja2 environment of the public pages (templates in jinja2/).
+
+The public pages are rendered by Jinja2, which compiles a template to Python: the offer page's
+template took 6.7 ms to render with Django's engine and 3.5 ms with Jinja2, the same context and
+output. The admin, the e-mails and crispy-forms' layouts stay with Django's engine (templates/).
+
+Translations: `{{ _("…") }}` and `{% set x = _("…") %}` are found by makemessages as `{% translate %}`
+is; a message with placeholders is `{{ _("… %(name)s …")|interpolate(name=…) }}`, which escapes the
+values but not the message, as `{% blocktranslate %}` does. makemessages does not find `ngettext` in a
+template, so each plural message is a function below, where it does.
+"""
+
+from crispy_forms.templatetags.crispy_forms_filters import as_crispy_form
+from crispy_forms.utils import render_crispy_form
+from django.template.defaultfilters import date as django_date
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils import translation
+from django.utils.text import capfirst
+from django.utils.timezone import template_localtime
+from django.utils.translation import ngettext
+from markupsafe import Markup
+
+from alerts.box import alert_box
+from jinja2 import Environment, pass_context
+
+
+def environment(**options) -> Environment:
+    env = Environment(extensions=["jinja2.ext.i18n"], **options)
+    env.install_gettext_callables(
+        translation.gettext, translation.ngettext, newstyle=False, pgettext=translation.pgettext
+    )
+    env.globals.update(
+        url=url,
+        static=static,
+        crispy=crispy,
+        alert_box=alert_box,
+        offers_found=offers_found,
+        open_offers=open_offers,
+        days_left=days_left,
+    )
+    env.filters.update(
+        date=date,
+        capfirst=capfirst,
+        interpolate=interpolate,
+        crispy=as_crispy_form,
+    )
+    return env
+
+
+def url(viewname: str, *args, **kwargs) -> str:
+    """`{% url %}`: `url("offers:detail", offer.slug)`."""
+    return reverse(viewname, args=args or None, kwargs=kwargs or None)
+
+
+def date(value, format_name: str | None = None) -> str:
+    """Django's `date` filter, in the current time zone as Django's templates show a datetime."""
+    return django_date(template_localtime(value), format_name)
+
+
+def interpolate(message: str, **values) -> Markup:
+    """`message` (translated already) with its %(name)s placeholders filled: the values escaped, the
+    message not, as in a `{% blocktranslate %}`."""
+    return Markup(message) % values
+
+
+@pass_context
+def crispy(context, form, helper=None) -> Markup:
+    """`{% crispy form %}`: the form laid out by its crispy-forms helper, which sees the page's context
+    (its CSRF token, and what the layout's HTML pieces show, e.g. the privacy notice)."""
+    return Markup(render_crispy_form(form, helper, context.get_all()))
+
+
+# The plural messages of the templates.
+
+
+def offers_found(count: int) -> str:
+    return ngettext("%(n)s offer", "%(n)s offers", count) % {"n": count}
+
+
+def open_offers(count: int) -> str:
+    return ngettext("%(n)s open offer", "%(n)s open offers", count) % {"n": count}
+
+
+def days_left(days: int) -> str:
+    return ngettext("%(days)s day left", "%(days)s days left", days) % {"days": days}
