@@ -7,30 +7,29 @@ output. The admin, the e-mails and crispy-forms' layouts stay with Django's engi
 Translations: `{{ _("…") }}` and `{% set x = _("…") %}` are found by makemessages as `{% translate %}`
 is; a message with placeholders is `{{ _("… %(name)s …")|interpolate(name=…) }}`, which escapes the
 values but not the message, as `{% blocktranslate %}` does. makemessages does not find `ngettext` in a
-template, so each plural message is a function below, where it does.
+template, so each plural message is a function below, where it does. `_` is a plain function, not
+Jinja2's i18n extension, whose `{% trans %}` makemessages would not read either.
 """
 
 from crispy_forms.templatetags.crispy_forms_filters import as_crispy_form
 from crispy_forms.utils import render_crispy_form
-from django.template.defaultfilters import date as django_date
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import translation
 from django.utils.text import capfirst
 from django.utils.timezone import template_localtime
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, trans_real
+from jinja2 import Environment, pass_context
 from markupsafe import Markup
 
 from alerts.box import alert_box
-from jinja2 import Environment, pass_context
+from jobboard.dates import format_date
 
 
 def environment(**options) -> Environment:
-    env = Environment(extensions=["jinja2.ext.i18n"], **options)
-    env.install_gettext_callables(
-        translation.gettext, translation.ngettext, newstyle=False, pgettext=translation.pgettext
-    )
+    env = Environment(**options)
     env.globals.update(
+        _=translation.gettext,  # in a page, `translations` below gives a faster one
         url=url,
         static=static,
         crispy=crispy,
@@ -48,6 +47,12 @@ def environment(**options) -> Environment:
     return env
 
 
+def translations(request) -> dict:
+    """A context processor of the Jinja2 engine: `_` bound to the active language's catalogue. The
+    pages ask for 40 to 100 strings, and Django's gettext() looks for the active language each time."""
+    return {"_": trans_real.catalog().gettext}
+
+
 def url(viewname: str, *args, **kwargs) -> str:
     """`{% url %}`: `url("offers:detail", offer.slug)`."""
     return reverse(viewname, args=args or None, kwargs=kwargs or None)
@@ -55,7 +60,9 @@ def url(viewname: str, *args, **kwargs) -> str:
 
 def date(value, format_name: str | None = None) -> str:
     """Django's `date` filter, in the current time zone as Django's templates show a datetime."""
-    return django_date(template_localtime(value), format_name)
+    if value in (None, ""):
+        return ""
+    return format_date(template_localtime(value), format_name)
 
 
 def interpolate(message: str, **values) -> Markup:

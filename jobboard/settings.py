@@ -115,6 +115,7 @@ TEMPLATES = [
             "context_processors": [
                 "django.contrib.messages.context_processors.messages",
                 "jobboard.context_processors.site",
+                "jobboard.jinja_env.translations",
             ],
         },
     },

@@ -6,10 +6,11 @@ from dataclasses import dataclass
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from jobboard.dates import format_date
 from offers.filters import OfferFilter
 from offers.models import Offer, Organisation, choice_label
 
@@ -66,7 +67,9 @@ class OfferRssFeed(Feed):
             choice_label(Offer.ContractType, offer.contract_type),
             offer.places_display(),
             offer.pay_summary(),
-            _("Deadline: %(date)s") % {"date": date_format(offer.deadline, "DATE_FORMAT")} if offer.deadline else "",
+            _("Deadline: %(date)s") % {"date": format_date(timezone.localtime(offer.deadline), "DATE_FORMAT")}
+            if offer.deadline
+            else "",
         ]
         return " · ".join(fact for fact in facts if fact)
 

@@ -12,11 +12,12 @@ from django.db.models import Q, Sum
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format, number_format
+from django.utils.formats import number_format
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from jobboard.dates import format_date
 from jobboard.links import slug_url
 from offers import search, titles
 from offers.caching import PublicContent
@@ -549,9 +550,9 @@ def money(amount) -> str:
 
 
 def date_span(start, end, note="") -> str:
-    text = date_format(start)
+    text = format_date(start)
     if end and end != start:
-        text = _("%(start)s to %(end)s") % {"start": text, "end": date_format(end)}
+        text = _("%(start)s to %(end)s") % {"start": text, "end": format_date(end)}
     return f"{text} ({note})" if note else text
 
 
@@ -921,9 +922,9 @@ class Offer(PublicContent, models.Model):
         if self.start_precision == self.StartPrecision.ASAP:
             text = str(self.StartPrecision.ASAP.label)
         elif self.start_date and self.start_precision == self.StartPrecision.MONTH:
-            text = date_format(self.start_date, "YEAR_MONTH_FORMAT")
+            text = format_date(self.start_date, "YEAR_MONTH_FORMAT")
         elif self.start_date:
-            text = date_format(self.start_date)
+            text = format_date(self.start_date)
         else:
             text = ""
         return ", ".join(part for part in (text, self.start_note) if part)
@@ -934,7 +935,7 @@ class Offer(PublicContent, models.Model):
             if year:
                 return _("Until the end of the legislature (%(year)s)") % {"year": year}
             return _("Until the end of the legislature")
-        return date_format(self.end_date) if self.end_date else ""
+        return format_date(self.end_date) if self.end_date else ""
 
     def remote_display(self) -> str:
         text = choice_label(self.RemotePolicy, self.remote_policy)
@@ -947,9 +948,9 @@ class Offer(PublicContent, models.Model):
         """(step, when) for each known step of the selection, in order."""
         steps = []
         if self.deadline:
-            steps.append((_("Application deadline"), date_format(timezone.localtime(self.deadline), "DATETIME_FORMAT")))
+            steps.append((_("Application deadline"), format_date(timezone.localtime(self.deadline), "DATETIME_FORMAT")))
         if self.shortlist_on:
-            steps.append((_("Shortlisting"), date_format(self.shortlist_on)))
+            steps.append((_("Shortlisting"), format_date(self.shortlist_on)))
         if self.written_test_from:
             written_test = date_span(self.written_test_from, self.written_test_to, self.written_test_note)
             steps.append((_("Written test"), written_test))

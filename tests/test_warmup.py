@@ -6,8 +6,8 @@ from django.template import engines
 from django.template.base import Parser
 from django.urls import reverse
 from django.utils import translation
-
 from jinja2 import Environment
+
 from jobboard.warmup import warm_up
 from tests.factories import make_offer
 

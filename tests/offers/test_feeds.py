@@ -1,9 +1,10 @@
 import xml.etree.ElementTree as ET
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from offers.models import GroupComposition, Offer
 from tests.factories import make_group, make_offer, make_organisation
@@ -71,3 +72,14 @@ def test_a_bad_query_string_gives_a_feed_not_an_error(client):
     response = client.get(reverse("offers:feed_rss"), {"contract": "astronaut", "page": "x"})
     assert response.status_code == 200
     assert rss_titles(response) == ["Open"]
+
+
+def test_an_items_deadline_is_the_day_in_the_boards_time_zone(client):
+    # 23:30 in UTC is already the next day in Brussels.
+    day = timezone.now().date() + timedelta(days=10)
+    make_offer(deadline=datetime(day.year, day.month, day.day, 23, 30, tzinfo=UTC))
+
+    response = client.get(reverse("offers:feed_rss"))
+
+    [description] = [item.findtext("description") for item in ET.fromstring(response.content).iter("item")]
+    assert f"Date limite : {date_format(day + timedelta(days=1), 'DATE_FORMAT')}" in description
