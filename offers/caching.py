@@ -118,7 +118,7 @@ class PublicContent:
     """For models whose rows public pages show: saving or deleting one forgets the cached pages.
 
     Bulk `QuerySet.update()` and `delete()` bypass these; call
-    `forget_public_pages()` after them.
+    `forget_public_pages()` after them (places do it themselves: offers.models.PlaceQuerySet).
     """
 
     def save(self, *args, **kwargs):

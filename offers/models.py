@@ -9,6 +9,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import connection, models, transaction
 from django.db.models import Q, Sum
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils import timezone
@@ -20,7 +22,7 @@ from django.utils.translation import ngettext
 from jobboard.dates import format_date
 from jobboard.links import slug_url
 from offers import search, titles
-from offers.caching import PublicContent
+from offers.caching import PublicContent, forget_public_pages
 from offers.images import WebImageField
 from offers.markdown import render_markdown
 
@@ -567,7 +569,7 @@ VAGUE_PAY = re.compile(
 # The list's filters on the offer's own columns, carried by the two indexes it reads (Offer.Meta)
 # so that it never reads the offers' rows, a few kilobytes each with their texts: counting the
 # open offers in one language read 4,000 of them, 10 ms on SQLite.
-LIST_FILTER_FIELDS = ["contract_type", "language", "remote_policy", "organisation", "group"]
+LIST_FILTER_FIELDS = ["contract_type", "language", "remote_policy", "organisation", "group", "countries"]
 
 
 class Offer(PublicContent, models.Model):
@@ -734,6 +736,10 @@ class Offer(PublicContent, models.Model):
         related_name="offers_in_charge",
         help_text=_("Only they see the identity of candidates who ask for a discreet application."),
     )
+
+    # The countries of its places ("BE FR"), kept by Place (refresh_offer_countries): the list's country
+    # filter reads it in its covering indexes, where asking each open offer's places took most of the page.
+    countries = models.CharField(max_length=60, editable=False, default="")
 
     # Derived from the title and sections on save, and by the database: see offers/search.py.
     search_text = models.TextField(editable=False, default="")
@@ -1083,6 +1089,25 @@ class Offer(PublicContent, models.Model):
         return copy
 
 
+class PlaceQuerySet(models.QuerySet):
+    """Its update() and bulk_create(), which call no save() and send no signal, keep `Offer.countries`
+    and forget the cached pages too."""
+
+    def update(self, **kwargs):
+        before = dict(self.values_list("pk", "offer_id"))
+        rows = super().update(**kwargs)
+        after = Place.objects.filter(pk__in=before).values_list("offer_id", flat=True)  # moved to another offer?
+        refresh_offer_countries({*before.values(), *after})
+        forget_public_pages()
+        return rows
+
+    def bulk_create(self, objs, *args, **kwargs):
+        created = super().bulk_create(objs, *args, **kwargs)
+        refresh_offer_countries(place.offer_id for place in created)
+        forget_public_pages()
+        return created
+
+
 class Place(PublicContent, models.Model):
     """A place of work of an offer: the seat, a constituency office…"""
 
@@ -1101,6 +1126,8 @@ class Place(PublicContent, models.Model):
     country = models.CharField(_("country"), max_length=2, choices=Country.choices)
     position = models.PositiveSmallIntegerField(_("order"), default=0)
 
+    objects = PlaceQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("place of work")
         verbose_name_plural = _("places of work")
@@ -1113,6 +1140,29 @@ class Place(PublicContent, models.Model):
 
     def __str__(self):
         return f"{self.name}, {self.locality}" if self.name else self.locality
+
+
+def refresh_offer_countries(offer_ids):
+    """Set `Offer.countries` of these offers from their places: their countries' codes, sorted, each once."""
+    offer_ids = set(offer_ids)
+    codes = {offer_id: set() for offer_id in offer_ids}
+    for offer_id, country in Place.objects.filter(offer_id__in=offer_ids).values_list("offer_id", "country"):
+        codes[offer_id].add(country)
+    offers = [Offer(pk=offer_id, countries=" ".join(sorted(found))) for offer_id, found in codes.items()]
+    Offer.objects.bulk_update(offers, ["countries"], batch_size=500)
+
+
+@receiver(post_save, sender=Place)
+def keep_offer_countries(instance, **kwargs):
+    refresh_offer_countries([instance.offer_id])
+
+
+@receiver(post_delete, sender=Place)
+def keep_offer_countries_after_a_deletion(instance, **kwargs):
+    """Also sent by a queryset's delete() and a cascade, which call no Place.delete(): the cached pages
+    are forgotten here for them."""
+    refresh_offer_countries([instance.offer_id])
+    forget_public_pages()
 
 
 class RequiredLanguage(PublicContent, models.Model):
