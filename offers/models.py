@@ -410,13 +410,18 @@ class OfferQuerySet(models.QuerySet):
         """The one staff-visibility rule: offers of the user's organisations."""
         return self.filter(organisation__in=organisations_of(user))
 
-    def with_ids_in(self, ids):
+    def with_ids_in(self, ids, *, few=False):
         """Offers whose id is among `ids` (a query of ids). On SQLite, compared as `+id`: not through the
         primary key's index, which made SQLite fetch each offer's row (7,000 rows of a few kilobytes for
-        a common word), but in the list's covering indexes, checked against the ids found once."""
+        a common word), but in the list's covering indexes, checked against the ids found once.
+
+        `few`: the ids are at most some hundreds (the offers of a place). Their count then goes through
+        the primary key: 0.3 ms for a town's 66 offers where checking the 4,000 open offers took 1.1, and
+        the same for a city's 350. A page of them is still read in order from the covering index."""
         if connection.vendor != "sqlite":
             return self.filter(pk__in=ids)
-        return self.alias(unindexed_pk=Unindexed("pk")).filter(unindexed_pk__in=ids)
+        column = UnindexedInOrder("pk") if few else Unindexed("pk")
+        return self.alias(unindexed_pk=column).filter(unindexed_pk__in=ids)
 
     def for_organisation_page(self, organisation):
         """Offers of the organisation, of its youth wing or foundation, and of the
@@ -461,6 +466,16 @@ class Unindexed(models.Func):
     query is read from, rather than looking it up through the column's own index."""
 
     template = "+%(expressions)s"
+
+
+class UnindexedInOrder(Unindexed):
+    """`+column` in a query read in an order (a page), the column itself in one that is not (a count)."""
+
+    def as_sql(self, compiler, connection, **extra_context):
+        query = compiler.query
+        if query.order_by or (query.default_ordering and query.get_meta().ordering):
+            return super().as_sql(compiler, connection, **extra_context)
+        return compiler.compile(self.source_expressions[0])
 
 
 class RelatedRows(models.Func):

@@ -2,9 +2,12 @@
 
 The same cases run on SQLite and on PostgreSQL (full-text search with its index)."""
 
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 
 from offers import search
 from offers.apps import make_sqlite_search_index
@@ -130,6 +133,29 @@ def test_any_part_of_a_place_name_finds_it_in_any_case(client):
     assert at_place(client, "amu") == ["Namur"]
     assert at_place(client, "Na") == ["Namur"]  # shorter than a trigram: looked for row by row
     assert at_place(client, "Gand") == []
+
+
+@pytest.mark.parametrize("few_places", [0, 1000])  # counted in the covering index, or through the offers' ids
+def test_the_place_filter_counts_and_lists_the_same_offers_however_many_places_match(
+    client, monkeypatch, settings, few_places
+):
+    settings.PAGE_CACHE_SECONDS = 0
+    monkeypatch.setattr(search, "FEW_PLACES", few_places)
+    for number in range(1, 25):
+        make_offer(title=f"Namur {number:02}", places=("Namur", "Jambes"))
+    make_offer(title="Mons", places=("Mons",))
+    make_offer(title="Closed", places=("Namur",), deadline=timezone.now() - timedelta(days=1))
+
+    first_page = client.get(URL, {"place": "namur"})
+
+    assert [offer.title for offer in first_page.context["page"]] == [f"Namur {n:02}" for n in range(24, 4, -1)]
+    assert "24 offres" in first_page.content.decode()
+    assert [offer.title for offer in client.get(URL, {"place": "namur", "page": 2}).context["page"]] == [
+        "Namur 04",
+        "Namur 03",
+        "Namur 02",
+        "Namur 01",
+    ]
 
 
 def test_a_renamed_or_deleted_place_is_found_by_its_new_name_only(client):
