@@ -332,9 +332,8 @@ class OfferFilter(django_filters.FilterSet):
     # The places matching first, then the offers: a few places match a name, and EXISTS looked for one
     # among the places of each open offer.
     def at_place(self, queryset, name, value):
-        places = Place.objects.all()
-        offers = search.places_named(places, value).values("offer")
-        return queryset.with_ids_in(offers, few=search.few_places_named(places, value))
+        offers = search.places_named(Place.objects.all(), value).values("offer")
+        return queryset.with_ids_in(offers, few=search.few_places_named(value))
 
     def remote_possible(self, queryset, name, value):
         if not value:
