@@ -2,7 +2,7 @@
 workers fork from (preload_app): compile the site's templates, read the translation catalogues of
 every language and fill the URL resolver in each.
 
-Workers are replaced every 20,000 requests or so (gunicorn.conf.py); a new worker's first list page
+Workers are replaced every 200,000 requests or so (gunicorn.conf.py); a new worker's first list page
 took 430 ms, 150 ms once this is done before the fork (the rest: its database connection, and the
 menus and cards it does not keep yet). Nothing here touches the database: a connection opened in the
 master would be shared by every worker."""
