@@ -145,6 +145,12 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A transaction takes SQLite's write lock when it begins, and waits for another writer to finish
+    # (the connection's timeout, 5 s). Begun deferred, one that read first and wrote next failed at once
+    # with "database is locked" when another was writing: half the acknowledgements of `make bench`'s
+    # concurrent applications were left to `send_pending_emails`.
+    DATABASES["default"].setdefault("OPTIONS", {})["transaction_mode"] = "IMMEDIATE"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
