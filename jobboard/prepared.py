@@ -5,7 +5,8 @@ running its SQL costs, and it is the same query for every offer but for the slug
 builds the queryset once per database with stand-in values for what changes, compiles it, and finds
 where the stand-ins went among the SQL's parameters; each call then runs that SQL with its own
 values. The rows become objects through the queryset's own iterable (select_related, annotations,
-a custom `_iterable_class`), so a call gives what `list(queryset)` would have given.
+a custom `_iterable_class`), so a call gives what `list(queryset)` would have given. On PostgreSQL the
+SQL is also a prepared statement, planned once per connection (`PreparingConnection`).
 """
 
 import copy
@@ -14,7 +15,13 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.backends.postgresql.psycopg_any import register_tzloader
 from django.db.models import Model, QuerySet
+from psycopg import Cursor
+from psycopg.postgres import types
+from psycopg.pq import Format
+
+TIMESTAMPTZ_OID = types.get("timestamptz").oid
 
 
 class PreparedQuery:
@@ -100,6 +107,8 @@ class _BoundQuery:
     def get_compiler(self, using=None, connection=None, elide_empty=True):
         compiler = copy.copy(self.compiled.compiler)  # select, klass_info, col_count… as as_sql() left them
         compiler.connection = connections[using]  # this thread's connection
+        if compiler.connection.vendor == "postgresql":
+            compiler.connection = PreparingConnection(compiler.connection)
         sql, params = self.compiled.sql, self.params
         compiler.as_sql = lambda *args, **kwargs: (sql, params)
         # The columns' converters, found again for each query otherwise (their database's type conversions
@@ -110,3 +119,36 @@ class _BoundQuery:
 
     def __getattr__(self, name):  # what else the queryset reads of its query
         return getattr(self.compiled.template.query, name)
+
+
+class PreparingCursor(Cursor):
+    """A psycopg cursor that binds on the server and prepares each statement it runs."""
+
+    def execute(self, query, params=None, *, prepare=None, binary=None):
+        return super().execute(query, params, prepare=True, binary=binary)
+
+
+class PreparingConnection:
+    """A PostgreSQL connection whose cursors bind the parameters on the server and prepare the statement:
+    PostgreSQL then plans the query once per connection, not at each run. Django binds parameters on the
+    client, so the server sees a new query each time, and planning the offer page's took 0.5 ms of its
+    0.8. Only for the prepared queries: the list's queries change with each search, and a plan made once
+    for all of them was slower for some (a place's offers)."""
+
+    def __init__(self, connection):
+        self.connection_wrapper = connection
+
+    def cursor(self):
+        """As Django's own cursor(): the connection checked and opened, the cursor wrapped (logged…)."""
+        wrapper = self.connection_wrapper
+        wrapper.close_if_health_check_failed()
+        wrapper.ensure_connection()
+        with wrapper.wrap_database_errors:
+            cursor = PreparingCursor(wrapper.connection)
+            tz_loader = cursor.adapters.get_loader(TIMESTAMPTZ_OID, Format.TEXT)
+            if wrapper.timezone != tz_loader.timezone:  # as Django's create_cursor() does
+                register_tzloader(wrapper.timezone, cursor)
+            return wrapper._prepare_cursor(cursor)
+
+    def __getattr__(self, name):
+        return getattr(self.connection_wrapper, name)

@@ -101,3 +101,17 @@ def test_a_datetime_value_compares_as_django_would_compare_it():
 
     assert closing_before(moment=offer.deadline) == []
     assert closing_before(moment=offer.deadline + timedelta(microseconds=1)) == [offer]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's prepared statements")
+def test_on_postgresql_the_offer_page_query_is_planned_once_per_connection(django_assert_num_queries):
+    first, second = make_offer(title="Attaché de presse"), make_offer(title="Juriste")
+
+    with django_assert_num_queries(2):  # still run, and counted, as Django's own queries
+        assert [offer.title for offer in published_offer_page(slug=first.slug, now=timezone.now())] == [first.title]
+        assert [offer.title for offer in published_offer_page(slug=second.slug, now=timezone.now())] == [second.title]
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [statement for (statement,) in cursor.fetchall() if "offers_offer" in statement]
+    assert len(prepared) == 1  # one statement, prepared at the first call and run again at the second
