@@ -5,7 +5,7 @@ from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.templatetags.static import static
 from django.urls import reverse, translate_url
-from django.utils.translation import get_language, get_language_info
+from django.utils.translation import get_language_info
 
 from jobboard.links import resolver_state
 
@@ -27,7 +27,6 @@ def site(request):
         )
     query = request.META.get("QUERY_STRING", "")
     return {
-        "LANGUAGE_CODE": get_language(),
         "SITE_URL": settings.SITE_URL,
         "canonical_url": settings.SITE_URL + path,
         "page_translations": translations,

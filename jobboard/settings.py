@@ -113,6 +113,7 @@ TEMPLATES = [
         "OPTIONS": {
             "environment": "jobboard.jinja_env.environment",
             "context_processors": [
+                "django.template.context_processors.i18n",
                 "django.contrib.messages.context_processors.messages",
                 "jobboard.context_processors.site",
                 "jobboard.jinja_env.translations",

@@ -130,9 +130,14 @@ def ensure_sqlite_index(connection):
 
 def places_named(places, text: str):
     """The `places` whose city or region contains `text`, whatever its case."""
-    if connection.vendor == "sqlite" and len(text) >= 3:  # trigrams find no shorter text
+    if on_trigram_index(text):
         return places.filter(pk__in=PLACE_INDEX.matching(as_phrase(text)))
     return places.filter(Q(locality__icontains=text) | Q(region__icontains=text))
+
+
+def on_trigram_index(text: str) -> bool:
+    """Whether places are looked for in SQLite's trigram index: trigrams find no text shorter than three."""
+    return connection.vendor == "sqlite" and len(text) >= 3
 
 
 def as_phrase(text: str) -> str:
@@ -150,9 +155,7 @@ def few_places_named(text: str) -> bool:
     """Whether few places match `text`, where knowing it costs little: on SQLite's trigram index,
     0.1 ms. A shorter text is looked for in every place, thousands of them may match (counting their
     offers through their ids then took 19 ms instead of 11), and PostgreSQL has no use for the answer."""
-    if connection.vendor != "sqlite" or len(text) < 3:
-        return False
-    return PLACE_INDEX.count(as_phrase(text)) <= FEW_PLACES
+    return on_trigram_index(text) and PLACE_INDEX.count(as_phrase(text)) <= FEW_PLACES
 
 
 class KeysVector(Func):
