@@ -3,6 +3,7 @@ search can be shared and bookmarked; invalid values are ignored and reported."""
 
 import copy
 import time
+import uuid
 from datetime import timedelta
 from html import escape
 
@@ -13,8 +14,8 @@ from django.db.models import Value
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from offers import search
 from offers.caching import current_generation
@@ -38,11 +39,12 @@ _menus_in_process = {}
 
 
 def menus() -> dict:
-    """The organisations and the groups that have published offers, (slug, name) by name, and
-    under "options" the <option> of each, in the same order (see `MenuSelect`). They change when public
-    content does (a save moves the generation on) or when a scheduled offer is published:
-    kept meanwhile, they cost no query per page."""
-    key = f"public-menus:{current_generation()}"
+    """The organisations and the groups that have published offers, (slug, name) by name, under
+    "options" the <option> of each, in the same order (see `MenuSelect`), and under "version" a name
+    new at each reading from the database (see `OfferFilterForm`). They change when public content
+    does (a save moves the generation on) or when a scheduled offer is published: kept meanwhile,
+    they cost no query per page."""
+    key = f"filter-menus:{current_generation()}"  # not "public-menus:", kept before they had a version
     if _menus_in_process.get("key") == key and _menus_in_process["until"] > time.monotonic():
         return _menus_in_process["menus"]
     kept = cache.get(key)
@@ -69,7 +71,7 @@ def fetch_menus() -> dict:
     for menu, slug, name in rows.order_by("name", "slug"):
         found[menu].append((slug, name))
     options = {menu: [option_tag(slug, name) for slug, name in entries] for menu, entries in found.items()}
-    return {**found, "options": options}
+    return {**found, "options": options, "version": uuid.uuid4().hex}
 
 
 # "All" next to a feminine label (Organisation, Langue): "Toutes" in French.
@@ -169,6 +171,11 @@ class CopiedOneLevelDown(dict):
         return copied
 
 
+# The filter form's fields' markup, by field, value, language and menus' reading (`OfferFilterForm`).
+FIELD_MARKUP_KEPT = 2000
+_field_markup_kept = {}
+
+
 class OfferFilterForm(forms.Form):
     """The filters' form, in Bootstrap's markup (`render_fields`): crispy-forms, then a template
     of our own, took a third of the list page's time for the same markup."""
@@ -197,7 +204,24 @@ class OfferFilterForm(forms.Form):
 
     def render_fields(self):
         """Each field with its label and errors, as Bootstrap lays them out."""
-        return mark_safe("\n".join(self._field_markup(field) for field in self))  # escaped in _field_markup
+        return mark_safe("\n".join(self._kept_field_markup(field) for field in self))  # escaped in _field_markup
+
+    @classmethod
+    def _kept_field_markup(cls, field) -> str:
+        """A field's markup, kept per process when it is valid and not free text: it then depends only on
+        the field, its value, the language and, for a menu, the menus' reading. Writing the thirteen fields
+        anew took half a millisecond of each list page; most pages show the same few values."""
+        if field.errors or isinstance(field.field.widget, forms.TextInput):
+            return cls._field_markup(field)
+        value = tuple(field.data) if isinstance(field.data, list) else field.data
+        menus_version = menus()["version"] if isinstance(field.field.widget, MenuSelect) else None
+        key = (field.name, get_language(), value, menus_version)
+        markup = _field_markup_kept.get(key)
+        if markup is None:
+            if len(_field_markup_kept) >= FIELD_MARKUP_KEPT:  # values are the visitors' to choose
+                _field_markup_kept.clear()
+            markup = _field_markup_kept[key] = cls._field_markup(field)
+        return markup
 
     @staticmethod
     def _field_markup(field) -> str:

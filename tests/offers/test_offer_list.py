@@ -2,9 +2,12 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
+from offers import filters
+from offers.caching import current_generation
 from offers.models import Country, Institution, Language, Offer, Place
 from tests.factories import make_group, make_institution, make_offer, make_organisation
 
@@ -228,3 +231,44 @@ def test_what_one_request_marks_on_the_form_is_not_carried_to_the_next(client):
     assert "is-invalid" not in following
     assert "2 offres" in following
     assert titles(client.get(URL, {"q": "attache"})) == ["Attaché de presse"]
+
+
+def checked_contracts(html: str) -> list[str]:
+    return re.findall(r'<input type="checkbox" name="contract" value="(\w+)"[^>]*\bchecked\b', html)
+
+
+def test_the_form_shows_each_pages_own_choices_in_its_language(client):
+    """The fields' markup is kept per process (OfferFilterForm): by value and language, never another page's."""
+    make_offer(title="Stage", contract_type=Offer.ContractType.INTERNSHIP)
+
+    internships = client.get(URL, {"contract": "internship", "language": "nl"}).content.decode()
+    all_offers = client.get(URL).content.decode()
+    in_english = client.get("/en" + URL, {"contract": "internship"}).content.decode()
+
+    assert checked_contracts(internships) == ["internship"]
+    assert '<option value="nl" selected>' in internships
+    assert checked_contracts(all_offers) == []
+    assert '<option value="nl" selected>' not in all_offers
+    assert checked_contracts(in_english) == ["internship"]
+    assert ">Contract</legend>" in in_english
+    assert ">Contrat</legend>" in internships
+
+
+def test_a_menu_read_again_shows_what_it_now_lists(client, settings):
+    """A scheduled offer's publication changes no row: the menus show its organisation when they are
+    next read from the database, and the form's kept markup follows them."""
+    settings.PAGE_CACHE_SECONDS = 0
+    make_offer(organisation=make_organisation(name="Parti Un"))
+    make_offer(
+        organisation=make_organisation(name="Parti Deux"),
+        status=Offer.Status.SCHEDULED,
+        published_at=timezone.now() + timedelta(hours=1),
+    )
+    assert '">Parti Deux</option>' not in client.get(URL).content.decode()
+    Offer.objects.filter(status=Offer.Status.SCHEDULED).update(published_at=timezone.now() - timedelta(minutes=1))
+    assert '">Parti Deux</option>' not in client.get(URL).content.decode()  # the menus read before
+
+    filters._menus_in_process.clear()  # as when both their keeping times are over
+    cache.delete(f"filter-menus:{current_generation()}")
+
+    assert '">Parti Deux</option>' in client.get(URL).content.decode()
