@@ -9,6 +9,7 @@ from django.utils import timezone
 from offers import filters
 from offers.caching import current_generation
 from offers.models import Country, Institution, Language, Offer, Place
+from offers.views import OfferPaginator
 from tests.factories import make_group, make_institution, make_offer, make_organisation
 
 pytestmark = pytest.mark.django_db
@@ -272,3 +273,25 @@ def test_a_menu_read_again_shows_what_it_now_lists(client, settings):
     cache.delete(f"filter-menus:{current_generation()}")
 
     assert '">Parti Deux</option>' in client.get(URL).content.decode()
+
+
+def test_past_the_counted_number_the_list_says_more_than_and_still_pages(client, monkeypatch):
+    """OfferPaginator counts up to COUNTED_UP_TO offers on the pages before it, and all of them after."""
+    monkeypatch.setattr(OfferPaginator, "COUNTED_UP_TO", 40)
+    for n in range(45):
+        make_offer(title=f"Offre {n}")
+
+    first = client.get(URL)
+    second = client.get(URL, {"page": 2})
+    third = client.get(URL, {"page": 3})
+
+    assert "Plus de 40 offres" in first.content.decode()
+    assert ">Page 1</span>" in first.content.decode()
+    assert "page=2" in first.content.decode()
+    assert "Plus de 40 offres" in second.content.decode()
+    assert len(second.context["page"]) == 20
+    assert "page=3" in second.content.decode()
+    assert "45 offres" in third.content.decode()
+    assert "Page 3 sur 3" in third.content.decode()
+    assert len(third.context["page"]) == 5
+    assert len({*titles(first), *titles(second), *titles(third)}) == 45
