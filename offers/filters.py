@@ -21,15 +21,6 @@ from offers import search
 from offers.caching import current_generation
 from offers.models import Country, Institution, Language, Offer, Organisation, Place, PoliticalGroup
 
-
-def organisations_with_offers():
-    return menus()["organisation"]
-
-
-def groups_with_offers():
-    return menus()["group"]
-
-
 # A scheduled offer's organisation and group join the menus at most this long after its publication.
 MENUS_SECONDS = 300
 # Each process keeps the menus it read a few seconds more: a list page reads them several times
@@ -40,8 +31,9 @@ _menus_in_process = {}
 
 def menus() -> dict:
     """The organisations and the groups that have published offers, (slug, name) by name, under
-    "options" the <option> of each, in the same order (see `MenuSelect`), and under "version" a name
-    new at each reading from the database (see `OfferFilterForm`). They change when public content
+    "options" the <option> of each, in the same order (see `MenuSelect`), under "names" each slug's
+    name (`MenuChoiceField`), and under "version" a name new at each reading from the database (see
+    `OfferFilterForm`). They change when public content
     does (a save moves the generation on) or when a scheduled offer is published: kept meanwhile,
     they cost no query per page."""
     key = f"filter-menus:{current_generation()}"  # not "public-menus:", kept before they had a version
@@ -71,7 +63,8 @@ def fetch_menus() -> dict:
     for menu, slug, name in rows.order_by("name", "slug"):
         found[menu].append((slug, name))
     options = {menu: [option_tag(slug, name) for slug, name in entries] for menu, entries in found.items()}
-    return {**found, "options": options, "version": uuid.uuid4().hex}
+    names = {menu: dict(entries) for menu, entries in found.items()}
+    return {**found, "options": options, "names": names, "version": uuid.uuid4().hex}
 
 
 # "All" next to a feminine label (Organisation, Langue): "Toutes" in French.
@@ -148,6 +141,31 @@ class MenuSelect(forms.Select):
         for (slug, name), markup in zip(kept[self.menu], kept["options"][self.menu], strict=True):
             options.append(option_tag(slug, name, selected=True) if slug in chosen else markup)
         return mark_safe(f"<select{html_attributes(attrs)}>{''.join(options)}</select>")  # escaped by option_tag
+
+
+class MenuChoiceField(django_filters.fields.ChoiceField):
+    """The organisation or the group, one of the menus' slugs. A value is looked up among the menu's
+    names: Django's ChoiceField goes through its choices, and normalises the menu's hundreds of them
+    each time (twice a page: to check the value, to name it among the active filters)."""
+
+    def __init__(self, *args, menu: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.menu = menu
+
+    def valid_value(self, value):
+        return value in menus()["names"][self.menu]
+
+    def name_of(self, value) -> str:
+        return menus()["names"][self.menu][value]
+
+
+class MenuFilter(django_filters.ChoiceFilter):
+    """A filter on the organisation or the group, chosen in its menu (`MenuSelect`, `MenuChoiceField`)."""
+
+    field_class = MenuChoiceField
+
+    def __init__(self, *args, menu: str, **kwargs):
+        super().__init__(*args, choices=lambda: menus()[menu], widget=MenuSelect(menu), menu=menu, **kwargs)
 
 
 class CopiedOneLevelDown(dict):
@@ -266,20 +284,10 @@ class OfferFilter(django_filters.FilterSet):
         widget=forms.CheckboxSelectMultiple,
         distinct=False,
     )
-    organisation = django_filters.ChoiceFilter(
-        label=_("Organisation"),
-        field_name="organisation__slug",
-        choices=organisations_with_offers,
-        empty_label=ALL_FEMININE,
-        widget=MenuSelect("organisation"),
+    organisation = MenuFilter(
+        label=_("Organisation"), field_name="organisation__slug", empty_label=ALL_FEMININE, menu="organisation"
     )
-    group = django_filters.ChoiceFilter(
-        label=_("Political group"),
-        field_name="group__slug",
-        choices=groups_with_offers,
-        empty_label=_("All"),
-        widget=MenuSelect("group"),
-    )
+    group = MenuFilter(label=_("Political group"), field_name="group__slug", empty_label=_("All"), menu="group")
     level = django_filters.ChoiceFilter(
         label=_("Level of government"),
         field_name="group__institution__level",

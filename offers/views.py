@@ -14,7 +14,7 @@ from django.views.decorators.http import require_safe
 from jobboard.prepared import PreparedQuery
 from offers.caching import cache_public_page
 from offers.cards import offer_cards
-from offers.filters import OfferFilter
+from offers.filters import MenuChoiceField, OfferFilter
 from offers.models import (
     Benefit,
     GroupComposition,
@@ -142,6 +142,8 @@ def active_filters(request, offer_filter) -> list[dict]:
             continue
         if value is True:
             shown = ""
+        elif isinstance(field, MenuChoiceField):
+            shown = field.name_of(value)
         elif hasattr(field, "choices") and not hasattr(value, "pk"):
             shown = dict(field.choices).get(value, value)
         else:

@@ -131,6 +131,18 @@ def test_active_filters_are_shown_with_a_link_that_removes_each(client):
     assert "contract=permanent" in removals["Stage"] and "q=stage" in removals["Stage"]
 
 
+def test_the_chosen_organisation_and_group_are_named_among_the_active_filters(client):
+    organisation = make_organisation(name="Écolo", slug="ecolo")
+    make_offer(title="Stage", organisation=organisation, group=make_group(organisation, name="Groupe Écolo"))
+    group_slug = Offer.objects.get().group.slug
+    response = client.get(URL, {"organisation": "ecolo", "group": group_slug})
+    assert titles(response) == ["Stage"]
+    assert {f["label"]: f["value"] for f in response.context["active_filters"]} == {
+        "Organisation": "Écolo",
+        "Groupe politique": "Groupe Écolo",
+    }
+
+
 def test_an_empty_result_explains_what_to_do(client):
     response = client.get(URL, {"q": "astronaute"})
     assert response.status_code == 200
@@ -173,6 +185,9 @@ def test_an_unknown_choice_is_reported_and_ignored(client):
     response = client.get(URL, {"contract": "astronaut"})
     assert titles(response) == ["Open"]
     assert response.context["filter"].form.errors["contract"]
+    response = client.get(URL, {"organisation": "no-such-party"})
+    assert titles(response) == ["Open"]
+    assert response.context["filter"].form.errors["organisation"]
 
 
 @pytest.mark.parametrize("shown", [1, 15, 40])
