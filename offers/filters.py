@@ -33,9 +33,8 @@ def menus() -> dict:
     """The organisations and the groups that have published offers, (slug, name) by name, under
     "options" the <option> of each, in the same order (see `MenuSelect`), under "names" each slug's
     name (`MenuChoiceField`), and under "version" a name new at each reading from the database (see
-    `OfferFilterForm`). They change when public content
-    does (a save moves the generation on) or when a scheduled offer is published: kept meanwhile,
-    they cost no query per page."""
+    `OfferFilterForm`). They change when public content does (a save moves the generation on) or when
+    a scheduled offer is published: kept meanwhile, they cost no query per page."""
     key = f"filter-menus:{current_generation()}"  # not "public-menus:", kept before they had a version
     if _menus_in_process.get("key") == key and _menus_in_process["until"] > time.monotonic():
         return _menus_in_process["menus"]
@@ -156,7 +155,8 @@ class MenuChoiceField(django_filters.fields.ChoiceField):
         return value in menus()["names"][self.menu]
 
     def name_of(self, value) -> str:
-        return menus()["names"][self.menu][value]
+        # The slug itself if the menus were read again since it was checked, and it left them.
+        return menus()["names"][self.menu].get(value, value)
 
 
 class MenuFilter(django_filters.ChoiceFilter):

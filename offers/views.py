@@ -73,8 +73,7 @@ def organisations_recruiting(how_many: int) -> list[Organisation]:
 def offer_list(request):
     # The filter keeps only the public offers (OfferFilter.filter_queryset).
     offer_filter = OfferFilter(request.GET, queryset=Offer.objects.for_card_keys(), request=request)
-    asked = request.GET.get("page")
-    page = OfferPaginator(offer_filter.qs, OFFERS_PER_PAGE, asked=asked).get_page(asked)
+    page = OfferPaginator(offer_filter.qs, OFFERS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "offers/offer_list.html",
@@ -95,11 +94,16 @@ class OfferPaginator(Paginator):
     the next page is there. A page further on counts them all, as reading it means reading that far."""
 
     COUNTED_UP_TO = 1000
+    limit = None  # how far the count goes, set by get_page(); None: every offer
 
-    def __init__(self, object_list, per_page, asked=None):
-        super().__init__(object_list, per_page)
-        asked = int(asked) if isinstance(asked, str) and asked.isdigit() else 1
-        self.limit = self.COUNTED_UP_TO + 1 if asked * self.per_page <= self.COUNTED_UP_TO else None
+    def get_page(self, number):
+        try:
+            asked = max(1, int(number))
+        except (TypeError, ValueError):  # as Paginator reads it: not a page number, the first page
+            asked = 1
+        if asked * self.per_page <= self.COUNTED_UP_TO:
+            self.limit = self.COUNTED_UP_TO + 1
+        return super().get_page(number)
 
     @cached_property
     def count(self):

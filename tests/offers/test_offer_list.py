@@ -168,6 +168,8 @@ def test_it_paginates_and_keeps_the_filters_in_page_links(client):
         {"page": "99999"},
         {"page": "-1"},
         {"page": "abc"},
+        {"page": "²"},  # a digit to str.isdigit(), not to int()
+        {"page": "9" * 5000},  # more digits than int() converts
         {"q": "x" * 5000},
         {"sort": "price"},
         {"closing_soon": "maybe"},
