@@ -20,7 +20,7 @@ CARD_SECONDS = 3600
 
 
 def offer_cards(offers) -> list[str]:
-    """The card of each offer, in order. The offers may come with only what finds their card
+    """The card of each offer, in order. The offers may come as the keys of their cards
     (`OfferQuerySet.for_card_keys`): those whose card is not kept are then loaded for it, in two
     queries (offers, places); offers that came loaded `for_cards()` cost one (places)."""
     offers = list(offers)
@@ -41,7 +41,7 @@ def offer_cards(offers) -> list[str]:
 
 def loaded_for_cards(offers) -> list:
     """`offers` with what their cards show: fetched again unless they came with it."""
-    if any("title" in offer.get_deferred_fields() for offer in offers):
+    if any(not isinstance(offer, Offer) or "title" in offer.get_deferred_fields() for offer in offers):
         loaded = Offer.objects.for_cards().in_bulk([offer.pk for offer in offers])
         offers = [loaded[offer.pk] for offer in offers]
     prefetch_related_objects(offers, "places")

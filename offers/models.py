@@ -2,6 +2,7 @@ import hashlib
 import re
 from datetime import timedelta
 from functools import cached_property
+from typing import NamedTuple
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
@@ -9,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import connection, models, transaction
 from django.db.models import Q, Sum
+from django.db.models.query import ValuesListIterable
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.template.defaultfilters import floatformat
@@ -441,9 +443,12 @@ class OfferQuerySet(models.QuerySet):
         return self.for_cards().prefetch_related("places")
 
     def for_card_keys(self):
-        """Only what finds an offer's kept card (`offers.cards`), which then loads the rest of
-        the offers whose card it has to make: a list page usually needs no more."""
-        return self.only("status", "published_at", "deadline")
+        """Each offer as the `CardKey` that finds its kept card (`offers.cards`), which then loads the
+        offers whose card it has to make: a list page usually needs no more. Tuples, not offers: making
+        twenty model instances took a tenth of the list page."""
+        keys = self.values_list("pk", "status", "published_at", "deadline")
+        keys._iterable_class = CardKeysIterable
+        return keys
 
     def for_offer_page(self):
         """What an offer's page shows of it, in one query: its organisation, group and institution,
@@ -459,6 +464,18 @@ class OfferQuerySet(models.QuerySet):
         )
         offers._iterable_class = OfferPageIterable
         return offers
+
+
+class CardKey(NamedTuple):
+    pk: int
+    is_open: bool
+
+
+class CardKeysIterable(ValuesListIterable):
+    def __iter__(self):
+        now = timezone.now()
+        for pk, status, published_at, deadline in super().__iter__():
+            yield CardKey(pk, Offer.takes_applications(status, published_at, deadline, now))
 
 
 class Unindexed(models.Func):
@@ -863,13 +880,17 @@ class Offer(PublicContent, models.Model):
     @property
     def is_open(self) -> bool:
         """Takes applications now: published, its time come, deadline not passed."""
-        now = timezone.now()
+        return self.takes_applications(self.status, self.published_at, self.deadline, timezone.now())
+
+    @classmethod
+    def takes_applications(cls, status, published_at, deadline, now) -> bool:
+        """`is_open` from the columns it reads (`OfferQuerySet.open` in Python)."""
         return (
-            self.status in (self.Status.SCHEDULED, self.Status.PUBLISHED)
-            and self.published_at is not None
-            and self.published_at <= now
-            and self.deadline is not None
-            and self.deadline > now
+            status in (cls.Status.SCHEDULED, cls.Status.PUBLISHED)
+            and published_at is not None
+            and published_at <= now
+            and deadline is not None
+            and deadline > now
         )
 
     @property

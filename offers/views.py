@@ -2,6 +2,7 @@ from datetime import datetime
 
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.paginator import Paginator
+from django.db import connections
 from django.db.models import Count, Min, Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -109,7 +110,14 @@ class OfferPaginator(Paginator):
     def count(self):
         if self.limit is None:
             return super().count
-        return self.object_list.order_by()[: self.limit].count()
+        # The SQL of the offers' ids, counted as Django counts a slice: QuerySet.count() made that
+        # SQL through an aggregate query around a copy of the offers' query, which cost 0.8 M
+        # instructions of each list page for the same statement.
+        counted = self.object_list.order_by().values_list("pk")[: self.limit]
+        sql, params = counted.query.sql_with_params()
+        with connections[counted.db].cursor() as cursor:
+            cursor.execute(f"SELECT COUNT(*) FROM ({sql}) counted", params)
+            return cursor.fetchone()[0]
 
     @property
     def more_than(self) -> int | None:
@@ -247,13 +255,12 @@ def offer_context(offer, preview=False) -> dict:
 @cache_public_page
 def organisation_detail(request, slug):
     organisation = get_object_or_404(Organisation, slug=slug)
-    offers = list(Offer.objects.open().for_organisation_page(organisation).for_card_keys().order_by("deadline", "pk"))
+    offers = Offer.objects.open().for_organisation_page(organisation).for_card_keys().order_by("deadline", "pk")
     return render(
         request,
         "offers/organisation_detail.html",
         {
             "organisation": organisation,
-            "offers": offers,
             "cards": offer_cards(offers),
             "stories": organisation.stories.published(),
             "groups": PoliticalGroup.objects.filter(organisation=organisation).select_related("institution"),
@@ -269,8 +276,8 @@ def group_detail(request, slug):
         ),
         slug=slug,
     )
-    offers = list(Offer.objects.open().filter(group=group).for_card_keys().order_by("deadline", "pk"))
-    return render(request, "offers/group_detail.html", {"group": group, "offers": offers, "cards": offer_cards(offers)})
+    offers = Offer.objects.open().filter(group=group).for_card_keys().order_by("deadline", "pk")
+    return render(request, "offers/group_detail.html", {"group": group, "cards": offer_cards(offers)})
 
 
 @cache_public_page

@@ -213,3 +213,10 @@ def large_pdf_bytes(size: int) -> bytes:
     buffer = BytesIO()
     writer.write(buffer)
     return buffer.getvalue()
+
+
+def listed_offers(response) -> list[Offer]:
+    """The offers a list page shows, in order: its page holds the keys of their cards."""
+    keys = list(response.context["page"])
+    found = Offer.objects.in_bulk([key.pk for key in keys])
+    return [found[key.pk] for key in keys]

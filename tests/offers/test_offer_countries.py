@@ -6,14 +6,14 @@ import pytest
 from django.apps import apps
 
 from offers.models import Country, Offer, Place
-from tests.factories import make_offer
+from tests.factories import listed_offers, make_offer
 
 pytestmark = pytest.mark.django_db
 URL = "/offres/"
 
 
 def in_country(client, code):
-    return [offer.title for offer in client.get(URL, {"country": code}).context["page"]]
+    return [offer.title for offer in listed_offers(client.get(URL, {"country": code}))]
 
 
 def test_a_place_added_changed_or_deleted_moves_the_offer_between_countries(client):

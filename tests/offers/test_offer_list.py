@@ -10,14 +10,14 @@ from offers import filters
 from offers.caching import current_generation
 from offers.models import Country, Institution, Language, Offer, Place
 from offers.views import OfferPaginator
-from tests.factories import make_group, make_institution, make_offer, make_organisation
+from tests.factories import listed_offers, make_group, make_institution, make_offer, make_organisation
 
 pytestmark = pytest.mark.django_db
 URL = reverse("offers:list")
 
 
 def titles(response):
-    return [offer.title for offer in response.context["page"]]
+    return [offer.title for offer in listed_offers(response)]
 
 
 def test_it_lists_open_offers_newest_first(client):

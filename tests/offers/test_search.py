@@ -12,7 +12,7 @@ from django.utils import timezone
 from offers import search
 from offers.apps import make_sqlite_search_index
 from offers.models import Offer
-from tests.factories import make_offer
+from tests.factories import listed_offers, make_offer
 
 pytestmark = pytest.mark.django_db
 URL = reverse("offers:list")
@@ -21,11 +21,11 @@ INCLUSIVE_FORMS = ["chargée", "chargé·e", "chargé.e", "chargé-e", "chargé(
 
 
 def found(client, query):
-    return [offer.title for offer in client.get(URL, {"q": query}).context["page"]]
+    return [offer.title for offer in listed_offers(client.get(URL, {"q": query}))]
 
 
 def at_place(client, text):
-    return [offer.title for offer in client.get(URL, {"place": text}).context["page"]]
+    return [offer.title for offer in listed_offers(client.get(URL, {"place": text}))]
 
 
 @pytest.mark.parametrize("written", INCLUSIVE_FORMS)
@@ -148,9 +148,9 @@ def test_the_place_filter_counts_and_lists_the_same_offers_however_many_places_m
 
     first_page = client.get(URL, {"place": "namur"})
 
-    assert [offer.title for offer in first_page.context["page"]] == [f"Namur {n:02}" for n in range(24, 4, -1)]
+    assert [offer.title for offer in listed_offers(first_page)] == [f"Namur {n:02}" for n in range(24, 4, -1)]
     assert "24 offres" in first_page.content.decode()
-    assert [offer.title for offer in client.get(URL, {"place": "namur", "page": 2}).context["page"]] == [
+    assert [offer.title for offer in listed_offers(client.get(URL, {"place": "namur", "page": 2}))] == [
         "Namur 04",
         "Namur 03",
         "Namur 02",
@@ -178,4 +178,4 @@ def test_a_place_typed_with_search_operators_is_looked_for_as_written(client, te
     make_offer(title="Namur", places=("Namur",))
     response = client.get(URL, {"place": text})
     assert response.status_code == 200
-    assert [offer.title for offer in response.context["page"]] == []
+    assert [offer.title for offer in listed_offers(response)] == []
