@@ -226,10 +226,11 @@ class OfferFilterForm(forms.Form):
 
     @classmethod
     def _kept_field_markup(cls, field) -> str:
-        """A field's markup, kept per process when it is valid and not free text: it then depends only on
-        the field, its value, the language and, for a menu, the menus' reading. Writing the thirteen fields
-        anew took half a millisecond of each list page; most pages show the same few values."""
-        if field.errors or isinstance(field.field.widget, forms.TextInput):
+        """A field's markup, kept per process when it is valid and not free text (an empty text field is
+        kept): it then depends only on the field, its value, the language and, for a menu, the menus'
+        reading. Writing the thirteen fields anew took half a millisecond of each list page; most pages
+        show the same few values."""
+        if field.errors or (isinstance(field.field.widget, forms.TextInput) and field.data):
             return cls._field_markup(field)
         value = tuple(field.data) if isinstance(field.data, list) else field.data
         menus_version = menus()["version"] if isinstance(field.field.widget, MenuSelect) else None

@@ -80,7 +80,7 @@ def test_the_translations_follow_a_change_of_default_language(rf, settings):
         site(request)  # with French the default, a path without a prefix is no Dutch page
         settings.LANGUAGE_CODE = "nl"
         clear_url_caches()  # the URL resolver keeps the language prefixes it has seen
-        paths = {page["code"]: page["path"] for page in site(request)["page_translations"]}
+        paths = {page.code: page.path for page in site(request)["page_translations"]}
     assert paths == {
         "fr": f"/fr/offres/{offer.slug}/",
         "nl": f"/offres/{offer.slug}/",
