@@ -1,4 +1,5 @@
 from datetime import datetime
+from typing import NamedTuple
 
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.paginator import Paginator
@@ -12,6 +13,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from jobboard.links import slug_url
 from jobboard.prepared import PreparedQuery
 from offers.caching import cache_public_page
 from offers.cards import offer_cards
@@ -173,8 +175,8 @@ other_open_offers = PreparedQuery(
         Offer.objects.open(now)
         .filter(organisation=organisation)
         .exclude(pk=offer)
-        .only("title", "slug", "contract_type", "deadline")
-        .order_by("deadline")[:5]
+        .order_by("deadline")
+        .values_list("title", "slug", "contract_type", "deadline")[:5]
     ),
     organisation=int,
     offer=int,
@@ -205,6 +207,16 @@ def offer_calendar(request, slug):
     response = HttpResponse(selection_calendar(offer, request.get_host()), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{offer.slug}.ics"'
     return response
+
+
+class OtherOffer(NamedTuple):
+    """Another open offer of the organisation, as its offer page lists it: read as a row, not as an
+    offer, which cost three times the query itself."""
+
+    title: str
+    url: str
+    contract: str
+    deadline: datetime
 
 
 def offer_context(offer, preview=False) -> dict:
@@ -248,7 +260,10 @@ def offer_context(offer, preview=False) -> dict:
             )
             for required in offer.languages.all()
         ],
-        "other_offers": [(other, choice_label(Offer.ContractType, other.contract_type)) for other in other_offers],
+        "other_offers": [
+            OtherOffer(title, slug_url("offers:detail", slug), choice_label(Offer.ContractType, contract), deadline)
+            for title, slug, contract, deadline in other_offers
+        ],
     }
 
 

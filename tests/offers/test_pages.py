@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone, translation
 
 from offers.models import Benefit, GroupComposition, Offer, Place, RequiredLanguage
 from tests.factories import make_group, make_offer, make_organisation, make_story, make_user
@@ -98,6 +98,33 @@ def test_a_closed_offer_says_so_and_offers_no_way_to_apply(client):
     html = client.get(offer.get_absolute_url()).content.decode()
     assert "Cette offre est clôturée" in html
     assert "jobs@example.org" not in html
+
+
+def test_the_offer_page_lists_the_organisations_other_open_offers_soonest_first(client):
+    organisation = make_organisation(name="Ecolo")
+    shown = make_offer(organisation=organisation)
+    later = make_offer(
+        title="Attaché·e de presse", organisation=organisation, deadline=timezone.now() + timedelta(days=20)
+    )
+    sooner = make_offer(
+        title="Stagiaire communication",
+        organisation=organisation,
+        contract_type=Offer.ContractType.INTERNSHIP,
+        deadline=timezone.now() + timedelta(days=5),
+    )
+    make_offer(title="Closed one", organisation=organisation, status=Offer.Status.CLOSED)
+    make_offer(title="Another party's", organisation=make_organisation())
+
+    html = client.get(shown.get_absolute_url()).content.decode()
+    others = html[html.index('id="other-heading"') :]
+
+    with translation.override("fr"):
+        deadline = dateformat.format(timezone.localtime(sooner.deadline), "j F Y")
+    assert "Autres offres ouvertes chez Ecolo" in others
+    assert others.index(sooner.get_absolute_url()) < others.index(later.get_absolute_url())
+    assert f"Stagiaire communication</a> · Stage · jusqu&#39;au {deadline}</li>" in others
+    assert "Closed one" not in others and "Another party's" not in others
+    assert f'href="{shown.get_absolute_url()}"' not in others
 
 
 @pytest.mark.parametrize("status", [Offer.Status.DRAFT, Offer.Status.ARCHIVED])
