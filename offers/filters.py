@@ -366,7 +366,7 @@ class OfferFilter(django_filters.FilterSet):
     # among the places of each open offer.
     def at_place(self, queryset, name, value):
         offers = search.places_named(Place.objects.all(), value).values("offer")
-        return queryset.with_ids_in(offers, few=search.few_places_named(value))
+        return queryset.with_ids_in(offers, at_most=search.places_counted(value))
 
     def remote_possible(self, queryset, name, value):
         if not value:

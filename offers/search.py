@@ -145,17 +145,11 @@ def as_phrase(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
-# Up to this many places match a name, their offers are few enough to count through their ids
-# (OfferQuerySet.with_ids_in): on the benchmark's board, 160 places (Luxembourg) had 66 open offers,
-# counted in 0.3 ms instead of 1.1, and 830 (Paris) 352, as fast either way.
-FEW_PLACES = 1000
-
-
-def few_places_named(text: str) -> bool:
-    """Whether few places match `text`, where knowing it costs little: on SQLite's trigram index,
-    0.1 ms. A shorter text is looked for in every place, thousands of them may match (counting their
-    offers through their ids then took 19 ms instead of 11), and PostgreSQL has no use for the answer."""
-    return on_trigram_index(text) and PLACE_INDEX.count(as_phrase(text)) <= FEW_PLACES
+def places_counted(text: str) -> int | None:
+    """How many places `text` matches, where knowing it costs little: on SQLite's trigram index, 0.1 ms.
+    None otherwise: a shorter text is looked for in every place, and PostgreSQL has no use for the answer.
+    At most as many offers have those places (`OfferQuerySet.with_ids_in`)."""
+    return PLACE_INDEX.count(as_phrase(text)) if on_trigram_index(text) else None
 
 
 class KeysVector(Func):
