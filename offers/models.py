@@ -1,6 +1,6 @@
 import hashlib
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from functools import cached_property
 from typing import NamedTuple
 
@@ -455,10 +455,17 @@ class OfferQuerySet(models.QuerySet):
         keys._iterable_class = CardKeysIterable
         return keys
 
-    def for_offer_page(self):
+    def for_offer_page(self, now=None):
         """What an offer's page shows of it, in one query: its organisation, group and institution,
         and as JSON its places, languages, benefits and group's composition (see `Offer.group_parts`),
-        which `OfferPageIterable` turns into what prefetch_related() would have given."""
+        which `OfferPageIterable` turns into what prefetch_related() would have given, and the first
+        of the organisation's other offers open at `now` (`Offer.other_open_offers`)."""
+        other_open_offers = (
+            Offer.objects.open(now)
+            .filter(organisation=models.OuterRef("organisation"))
+            .exclude(pk=models.OuterRef("pk"))
+            .order_by("deadline")[: Offer.OTHER_OPEN_OFFERS_SHOWN]
+        )
         offers = self.select_related("organisation", "group__institution").annotate(
             group_composition=RelatedRows(
                 GroupComposition, link="group", key="group", fields=["party_id", "party__name", "party__slug", "seats"]
@@ -466,6 +473,9 @@ class OfferQuerySet(models.QuerySet):
             place_rows=RelatedRows(Place, link="offer", key="pk"),
             language_rows=RelatedRows(RequiredLanguage, link="offer", key="pk"),
             benefit_rows=RelatedRows(Benefit, link="offer", key="pk"),
+            other_open_offer_rows=SubqueryRows(
+                other_open_offers, fields=["title", "slug", "contract_type", "deadline"]
+            ),
         )
         offers._iterable_class = OfferPageIterable
         return offers
@@ -543,6 +553,28 @@ class RelatedRows(models.Func):
         return self.as_sql(compiler, connection, aggregate="JSONB_AGG", build="JSONB_BUILD_OBJECT", **extra_context)
 
 
+class SubqueryRows(models.Func):
+    """The rows of `queryset`, a query correlated with the outer one (OuterRef), as one JSON array of
+    objects of `fields`, in the queryset's order: the few other offers an offer's page lists, say, in
+    the offer's own query rather than in one more. The subquery stays the ORM's, public-visibility
+    rule included; only the array around it is written here, as `RelatedRows` writes it."""
+
+    output_field = models.JSONField()
+
+    def __init__(self, queryset, *, fields):
+        super().__init__(models.Subquery(queryset.values(*fields)))
+        self.fields = fields
+
+    def as_sql(self, compiler, connection, aggregate="JSON_GROUP_ARRAY", build="JSON_OBJECT", **extra_context):
+        rows, params = compiler.compile(self.source_expressions[0])  # "(SELECT …)", its columns named as `fields`
+        quote = connection.ops.quote_name
+        pairs = ", ".join(f"'{name}', {quote('row')}.{quote(name)}" for name in self.fields)
+        return f"(SELECT {aggregate}({build}({pairs})) FROM {rows} {quote('row')})", params
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return self.as_sql(compiler, connection, aggregate="JSONB_AGG", build="JSONB_BUILD_OBJECT", **extra_context)
+
+
 class OfferPageIterable(models.query.ModelIterable):
     """The offers of `OfferQuerySet.for_offer_page()`, their places, languages and benefits put where
     prefetch_related() puts them: `offer.places.all()` and the others then cost no query."""
@@ -568,6 +600,13 @@ class OfferPageIterable(models.query.ModelIterable):
                 queryset._result_cache, queryset._prefetch_done = objects, True
                 cache[name] = queryset
             yield offer
+
+
+def json_datetime(text: str) -> datetime:
+    """A datetime column's value as JSON gave it: SQLite's text (in UTC, without its zone), PostgreSQL's
+    ISO 8601 with its offset."""
+    moment = datetime.fromisoformat(text)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def choice_label(choices: type[models.Choices], value):
@@ -794,6 +833,7 @@ class Offer(PublicContent, models.Model):
     SECTION_FIELDS = ("context", "missions", "profile", "what_we_offer")
     SEARCH_FIELDS = ("search_text", "search_vector")
     LONG_TEXT_FIELDS = (*SECTION_FIELDS, *SEARCH_FIELDS)
+    OTHER_OPEN_OFFERS_SHOWN = 5  # on an offer's page
 
     objects = OfferQuerySet.as_manager()
 
@@ -853,6 +893,16 @@ class Offer(PublicContent, models.Model):
 
     def get_absolute_url(self):
         return slug_url("offers:detail", self.slug)
+
+    @cached_property
+    def other_open_offers(self) -> list[tuple[str, str, str, datetime]]:
+        """(title, slug, contract type, deadline) of the organisation's other open offers, from
+        `for_offer_page()`, soonest deadline first."""
+        rows = [
+            (row["title"], row["slug"], row["contract_type"], json_datetime(row["deadline"]))
+            for row in self.other_open_offer_rows or []  # no row: NULL on PostgreSQL
+        ]
+        return sorted(rows, key=lambda row: row[3])
 
     @cached_property
     def group_parts(self) -> list["GroupComposition"]:

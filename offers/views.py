@@ -166,21 +166,9 @@ def active_filters(request, offer_filter) -> list[dict]:
     return active
 
 
-# Built and compiled once per process (see jobboard.prepared): the same two queries for every offer.
+# Built and compiled once per process (see jobboard.prepared): the same query for every offer.
 published_offer_page = PreparedQuery(
-    lambda slug, now: Offer.objects.published(now).for_offer_page().filter(slug=slug), slug=str, now=datetime
-)
-other_open_offers = PreparedQuery(
-    lambda organisation, offer, now: (
-        Offer.objects.open(now)
-        .filter(organisation=organisation)
-        .exclude(pk=offer)
-        .order_by("deadline")
-        .values_list("title", "slug", "contract_type", "deadline")[:5]
-    ),
-    organisation=int,
-    offer=int,
-    now=datetime,
+    lambda slug, now: Offer.objects.published(now).for_offer_page(now).filter(slug=slug), slug=str, now=datetime
 )
 
 
@@ -210,8 +198,7 @@ def offer_calendar(request, slug):
 
 
 class OtherOffer(NamedTuple):
-    """Another open offer of the organisation, as its offer page lists it: read as a row, not as an
-    offer, which cost three times the query itself."""
+    """Another open offer of the organisation, as its offer page lists it (`Offer.other_open_offers`)."""
 
     title: str
     url: str
@@ -222,7 +209,6 @@ class OtherOffer(NamedTuple):
 def offer_context(offer, preview=False) -> dict:
     """The page of an offer from `OfferQuerySet.for_offer_page()`, what it shows worked out once, in the
     request's language: some facts are shown two or three times, and choices' labels cost (`choice_label`)."""
-    other_offers = other_open_offers(organisation=offer.organisation_id, offer=offer.pk, now=timezone.now())
     is_open = offer.is_open
     # Search engines get the posting while it takes applications, and never a draft.
     job_posting_json = as_json_ld(job_posting(offer)) if is_open and not preview else None
@@ -262,7 +248,7 @@ def offer_context(offer, preview=False) -> dict:
         ],
         "other_offers": [
             OtherOffer(title, slug_url("offers:detail", slug), choice_label(Offer.ContractType, contract), deadline)
-            for title, slug, contract, deadline in other_offers
+            for title, slug, contract, deadline in offer.other_open_offers
         ],
     }
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from jobboard.prepared import PreparedQuery
 from offers.models import Offer, Place
-from offers.views import other_open_offers, published_offer_page
+from offers.views import published_offer_page
 from tests.factories import make_group, make_offer, make_organisation
 
 pytestmark = pytest.mark.django_db
@@ -72,10 +72,22 @@ def test_other_open_offers_leave_out_the_offer_itself_and_closed_ones():
     make_offer(organisation=organisation, status=Offer.Status.CLOSED)
     make_offer()  # another organisation's
 
-    found = other_open_offers(organisation=organisation.pk, offer=shown.pk, now=timezone.now())
+    [found] = published_offer_page(slug=shown.slug, now=timezone.now())
 
-    # Only what the page lists of it, as a row.
-    assert found == [(sibling.title, sibling.slug, sibling.contract_type, sibling.deadline)]
+    # Only what the page lists of it, as a row, its deadline to the microsecond and in its time zone.
+    assert found.other_open_offers == [(sibling.title, sibling.slug, sibling.contract_type, sibling.deadline)]
+
+
+def test_other_open_offers_follow_the_moment_they_are_given():
+    organisation = make_organisation()
+    shown = make_offer(organisation=organisation, deadline=timezone.now() + timedelta(days=30))
+    closing = make_offer(organisation=organisation, deadline=timezone.now() + timedelta(days=2))
+
+    [now] = published_offer_page(slug=shown.slug, now=timezone.now())
+    [in_three_days] = published_offer_page(slug=shown.slug, now=timezone.now() + timedelta(days=3))
+
+    assert [row[1] for row in now.other_open_offers] == [closing.slug]
+    assert in_three_days.other_open_offers == []
 
 
 def test_a_value_the_sql_does_not_use_is_refused_when_compiling():
