@@ -902,6 +902,7 @@ class Offer(PublicContent, models.Model):
             (row["title"], row["slug"], row["contract_type"], json_datetime(row["deadline"]))
             for row in self.other_open_offer_rows or []  # no row: NULL on PostgreSQL
         ]
+        # Sorted again: a JSON aggregate keeps its subquery's order in practice, not by any standard.
         return sorted(rows, key=lambda row: row[3])
 
     @cached_property
