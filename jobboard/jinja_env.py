@@ -11,11 +11,14 @@ template, so each plural message is a function below, where it does. `_` is a pl
 Jinja2's i18n extension, whose `{% trans %}` makemessages would not read either.
 """
 
+from datetime import datetime, tzinfo
+from typing import NamedTuple
+
 from crispy_forms.templatetags.crispy_forms_filters import as_crispy_form
 from crispy_forms.utils import render_crispy_form
 from django.templatetags.static import static
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.text import capfirst
 from django.utils.timezone import template_localtime
 from django.utils.translation import ngettext, trans_real
@@ -23,7 +26,7 @@ from jinja2 import Environment, pass_context
 from markupsafe import Markup
 
 from alerts.box import alert_box
-from jobboard.dates import format_date
+from jobboard.dates import format_date, formatted
 
 
 def environment(**options) -> Environment:
@@ -50,7 +53,35 @@ def environment(**options) -> Environment:
 def translations(request) -> dict:
     """A context processor of the Jinja2 engine: `_` bound to the active language's catalogue. The
     pages ask for 40 to 100 strings, and Django's gettext() looks for the active language each time."""
-    return {"_": trans_real.catalog().gettext}
+    return {
+        "_": Translator(trans_real.catalog().gettext),
+        "page_locale": PageLocale(translation.get_language(), timezone.get_current_timezone()),
+    }
+
+
+class PageLocale(NamedTuple):
+    """The request's language and time zone, looked up once: each lookup of Django's costs microseconds
+    (they are context-local), and a page shows a dozen dates."""
+
+    language: str
+    zone: tzinfo
+
+
+class Translator:
+    """`_` in a page: the catalogue's gettext, as an object Jinja2 calls without a detour. Jinja2 asks
+    whatever a template calls whether it wants the context passed (`jinja_pass_arg`); on a plain
+    method, both questions raised and caught an AttributeError, on each of the page's 40 to 100 calls."""
+
+    __slots__ = ("gettext",)
+    jinja_pass_arg = None
+
+    def __init__(self, gettext):
+        self.gettext = gettext
+
+    def __call__(self, message: str) -> str:
+        return self.gettext(message)
+
+    __call__.jinja_pass_arg = None
 
 
 def url(viewname: str, *args, **kwargs) -> str:
@@ -58,11 +89,17 @@ def url(viewname: str, *args, **kwargs) -> str:
     return reverse(viewname, args=args or None, kwargs=kwargs or None)
 
 
-def date(value, format_name: str | None = None) -> str:
+@pass_context
+def date(context, value, format_name: str | None = None) -> str:
     """Django's `date` filter, in the current time zone as Django's templates show a datetime."""
     if value in (None, ""):
         return ""
-    return format_date(template_localtime(value), format_name)
+    locale = context.get("page_locale")
+    if locale is None:  # rendered without a request
+        return format_date(template_localtime(value), format_name)
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        value = value.astimezone(locale.zone)
+    return formatted(value, value.tzinfo if isinstance(value, datetime) else None, format_name, locale.language)
 
 
 def interpolate(message: str, **values) -> Markup:

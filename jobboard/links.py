@@ -7,6 +7,7 @@ each time the same route with another slug.
 
 import functools
 import re
+from typing import NamedTuple
 
 from django.conf import settings
 from django.urls import get_script_prefix, get_urlconf, reverse
@@ -17,22 +18,32 @@ SLUG = re.compile(SlugConverter.regex)  # what the routes' <slug:…> accept
 STAND_IN = "slug-stand-in"
 
 
-def resolver_state() -> tuple:
+class ResolverState(NamedTuple):
+    language: str
+    default_language: str
+    urlconf: str
+    script_prefix: str
+
+
+def resolver_state() -> ResolverState:
     """What `reverse()` answers with, besides its arguments: the active and default languages (the
     language prefix), the URLconf and the script prefix. Memos of addresses are keyed on it."""
-    return get_language(), settings.LANGUAGE_CODE, get_urlconf(settings.ROOT_URLCONF), get_script_prefix()
+    return ResolverState(
+        get_language(), settings.LANGUAGE_CODE, get_urlconf(settings.ROOT_URLCONF), get_script_prefix()
+    )
 
 
-def slug_url(viewname: str, slug: str) -> str:
-    """`reverse(viewname, args=[slug])`, for a route whose only argument is a slug."""
+def slug_url(viewname: str, slug: str, state: ResolverState | None = None) -> str:
+    """`reverse(viewname, args=[slug])`, for a route whose only argument is a slug. A page that links
+    to many passes the `resolver_state()` it read once: reading it costs as much as the rest."""
     if not SLUG.fullmatch(slug):  # reverse() refuses it, or would quote it: let it
         return reverse(viewname, args=[slug])
-    before, after = route_around_slug(viewname, resolver_state())
+    before, after = route_around_slug(viewname, state or resolver_state())
     return f"{before}{slug}{after}"
 
 
 @functools.lru_cache(maxsize=256)
-def route_around_slug(viewname: str, state: tuple) -> tuple[str, str]:
+def route_around_slug(viewname: str, state: ResolverState) -> tuple[str, str]:
     """The address of `viewname` before and after its slug; `state` is only there to be part of the key."""
     before, _, after = reverse(viewname, args=[STAND_IN]).partition(STAND_IN)
     return before, after

@@ -1,12 +1,13 @@
 import hashlib
 import re
 from datetime import UTC, datetime, timedelta
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import NamedTuple
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
+from django.core.signals import setting_changed
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import connection, models, transaction
 from django.db.models import Q, Sum
@@ -18,8 +19,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.text import slugify
+from django.utils.translation import get_language, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from jobboard.dates import format_date
 from jobboard.links import slug_url
@@ -596,10 +597,24 @@ class OfferPageIterable(models.query.ModelIterable):
                 )
                 for obj in objects:
                     model.offer.field.set_cached_value(obj, offer)
-                queryset = getattr(offer, name).all()  # still filtered on the offer, should anyone refine it
-                queryset._result_cache, queryset._prefetch_done = objects, True
-                cache[name] = queryset
+                cache[name] = KnownRows.of(offer, model, objects, db)
             yield offer
+
+
+class KnownRows(models.QuerySet):
+    """Rows of `model` read already for `offer`, as prefetch_related() leaves them: iterating, counting
+    or indexing reads them; refining them (filter, order_by, all…) asks the database for the offer's
+    rows, as the related manager's queryset would. Building that queryset for each of an offer's
+    relations took a tenth of its page."""
+
+    @classmethod
+    def of(cls, offer, model, objects, db) -> "KnownRows":
+        rows = cls(model=model, using=db)
+        rows.offer, rows._result_cache, rows._prefetch_done = offer, objects, True
+        return rows
+
+    def _chain(self):
+        return self.model._default_manager.using(self.db).filter(offer=self.offer)._chain()
 
 
 def json_datetime(text: str) -> datetime:
@@ -609,13 +624,24 @@ def json_datetime(text: str) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def choice_label(choices: type[models.Choices], value):
+def choice_label(choices: type[models.Choices], value, language: str = ""):
     """What get_FOO_display() shows, at a fraction of its cost: to find one label, it hashes (so
-    translates) all the field's labels. The value itself when it is no choice, as there."""
-    try:
-        return str(choices(value).label)
-    except ValueError:
-        return value
+    translates) all the field's labels. The value itself when it is no choice, as there. A page that
+    shows many passes the active `language` it read once."""
+    return choice_labels(choices, language or get_language()).get(value, value)
+
+
+@lru_cache(maxsize=256)
+def choice_labels(choices: type[models.Choices], language: str) -> dict:
+    """Each choice's label, translated; `language` (the active one) is only there to be part of the key."""
+    return {choice.value: str(choice.label) for choice in choices}
+
+
+@receiver(setting_changed)
+def forget_choice_labels(*, setting, **kwargs):
+    """The labels follow the catalogues (tests switch them)."""
+    if setting in ("LANGUAGES", "LANGUAGE_CODE", "LOCALE_PATHS"):
+        choice_labels.cache_clear()
 
 
 CURRENCY_SYMBOLS = {"EUR": "€", "GBP": "£", "CHF": "CHF"}
@@ -630,7 +656,7 @@ def money(amount) -> str:
 def date_span(start, end, note="") -> str:
     text = format_date(start)
     if end and end != start:
-        text = _("%(start)s to %(end)s") % {"start": text, "end": format_date(end)}
+        text = gettext("%(start)s to %(end)s") % {"start": text, "end": format_date(end)}
     return f"{text} ({note})" if note else text
 
 
@@ -995,7 +1021,7 @@ class Offer(PublicContent, models.Model):
     def sections(self) -> list[tuple[str, str]]:
         """(heading, sanitised HTML) of each section that has content."""
         return [
-            (self._meta.get_field(name).verbose_name, render_markdown(getattr(self, name)))
+            (str(self._meta.get_field(name).verbose_name), render_markdown(getattr(self, name)))
             for name in self.SECTION_FIELDS
             if getattr(self, name).strip()
         ]
@@ -1005,7 +1031,7 @@ class Offer(PublicContent, models.Model):
 
     def working_time_display(self) -> str:
         if self.working_time == self.WorkingTime.PART_TIME and self.working_time_percent:
-            return _("Part time (%(percent)s %%)") % {"percent": self.working_time_percent}
+            return gettext("Part time (%(percent)s %%)") % {"percent": self.working_time_percent}
         return choice_label(self.WorkingTime, self.working_time)
 
     def pay_summary(self) -> str:
@@ -1015,11 +1041,15 @@ class Offer(PublicContent, models.Model):
         if low is None and high is None:
             return self.pay_scale
         if low is not None and high is not None and low != high:
-            amount = _("%(low)s – %(high)s %(currency)s") % {"low": money(low), "high": money(high), "currency": symbol}
+            amount = gettext("%(low)s – %(high)s %(currency)s") % {
+                "low": money(low),
+                "high": money(high),
+                "currency": symbol,
+            }
         elif low is None:
-            amount = _("up to %(amount)s %(currency)s") % {"amount": money(high), "currency": symbol}
+            amount = gettext("up to %(amount)s %(currency)s") % {"amount": money(high), "currency": symbol}
         elif high is None:
-            amount = _("from %(amount)s %(currency)s") % {"amount": money(low), "currency": symbol}
+            amount = gettext("from %(amount)s %(currency)s") % {"amount": money(low), "currency": symbol}
         else:
             amount = f"{money(low)} {symbol}"
         return f"{amount} {choice_label(self.PayBasis, self.pay_basis)} {choice_label(self.PayPeriod, self.pay_period)}"
@@ -1039,8 +1069,8 @@ class Offer(PublicContent, models.Model):
         if self.ends_with_term:
             year = self.group.institution.term_ends_year if self.group_id else None
             if year:
-                return _("Until the end of the legislature (%(year)s)") % {"year": year}
-            return _("Until the end of the legislature")
+                return gettext("Until the end of the legislature (%(year)s)") % {"year": year}
+            return gettext("Until the end of the legislature")
         return format_date(self.end_date) if self.end_date else ""
 
     def remote_display(self) -> str:
@@ -1054,24 +1084,28 @@ class Offer(PublicContent, models.Model):
         """(step, when) for each known step of the selection, in order."""
         steps = []
         if self.deadline:
-            steps.append((_("Application deadline"), format_date(timezone.localtime(self.deadline), "DATETIME_FORMAT")))
+            steps.append(
+                (gettext("Application deadline"), format_date(timezone.localtime(self.deadline), "DATETIME_FORMAT"))
+            )
         if self.shortlist_on:
-            steps.append((_("Shortlisting"), format_date(self.shortlist_on)))
+            steps.append((gettext("Shortlisting"), format_date(self.shortlist_on)))
         if self.written_test_from:
             written_test = date_span(self.written_test_from, self.written_test_to, self.written_test_note)
-            steps.append((_("Written test"), written_test))
+            steps.append((gettext("Written test"), written_test))
         if self.interviews_from:
-            steps.append((_("Interviews"), date_span(self.interviews_from, self.interviews_to, self.interviews_note)))
+            steps.append(
+                (gettext("Interviews"), date_span(self.interviews_from, self.interviews_to, self.interviews_note))
+            )
         if start := self.start_display():
-            steps.append((_("Start"), start))
+            steps.append((gettext("Start"), start))
         return steps
 
     def documents_asked(self) -> list[str]:
         documents = []
         if self.asks_for_cv:
-            documents.append(_("CV"))
+            documents.append(gettext("CV"))
         if self.asks_for_letter:
-            documents.append(_("Cover letter"))
+            documents.append(gettext("Cover letter"))
         if self.other_documents:
             documents.append(self.other_documents)
         return documents

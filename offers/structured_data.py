@@ -27,8 +27,9 @@ def absolute(path: str) -> str:
     return settings.SITE_URL + path
 
 
-def job_posting(offer: Offer) -> dict:
-    """The offer as a schema.org JobPosting, with every property we know."""
+def job_posting(offer: Offer, sections=None, url: str = "") -> dict:
+    """The offer as a schema.org JobPosting, with every property we know. Its page passes the
+    `sections()` and address it has already."""
     organisation = offer.organisation
     hiring_organisation = {"@type": "Organization", "name": organisation.name}
     if organisation.website:
@@ -40,14 +41,14 @@ def job_posting(offer: Offer) -> dict:
         "@context": "https://schema.org/",
         "@type": "JobPosting",
         "title": offer.display_title,
-        "description": "".join(f"<h2>{heading}</h2>{html}" for heading, html in offer.sections()),
+        "description": "".join(f"<h2>{heading}</h2>{html}" for heading, html in sections or offer.sections()),
         "datePosted": timezone.localtime(offer.published_at).date().isoformat(),
         "validThrough": timezone.localtime(offer.deadline).isoformat(),
         "employmentType": [working_time, *EMPLOYMENT_TYPES[offer.contract_type]],
         "hiringOrganization": hiring_organisation,
         "identifier": {"@type": "PropertyValue", "name": organisation.name, "value": offer.slug},
         "inLanguage": offer.language,
-        "url": absolute(offer.get_absolute_url()),
+        "url": absolute(url or offer.get_absolute_url()),
         "directApply": offer.apply_method == Offer.ApplyMethod.BOARD,
         "jobLocation": [
             {

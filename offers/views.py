@@ -13,7 +13,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from jobboard.links import slug_url
+from jobboard.links import resolver_state, slug_url
 from jobboard.prepared import PreparedQuery
 from offers.caching import cache_public_page
 from offers.cards import offer_cards
@@ -208,12 +208,20 @@ def offer_context(offer, preview=False) -> dict:
     """The page of an offer from `OfferQuerySet.for_offer_page()`, what it shows worked out once, in the
     request's language: some facts are shown two or three times, and choices' labels cost (`choice_label`)."""
     is_open = offer.is_open
+    links = resolver_state()
+    offer_url = slug_url("offers:detail", offer.slug, links)
+    sections = offer.sections()
     # Search engines get the posting while it takes applications, and never a draft.
-    job_posting_json = as_json_ld(job_posting(offer)) if is_open and not preview else None
+    job_posting_json = as_json_ld(job_posting(offer, sections, offer_url)) if is_open and not preview else None
     group = offer.group
 
-    def heading(label):  # "Seat:", "Dutch:", as items of the lists of places and languages start
-        return _("%(label)s:") % {"label": label}
+    heading_format = _("%(label)s:")  # "Seat:", "Dutch:", as items of the lists of places and languages start
+
+    def heading(label):
+        return heading_format % {"label": label}
+
+    def label(choices, value):
+        return choice_label(choices, value, links.language)
 
     return {
         "offer": offer,
@@ -221,31 +229,34 @@ def offer_context(offer, preview=False) -> dict:
         "job_posting_json": job_posting_json,
         "is_open": is_open,
         "accent_class": offer.organisation.accent_class,
-        "group_url": group.get_absolute_url() if group else "",
-        "institution_level": choice_label(Institution.Level, group.institution.level).lower() if group else "",
+        "organisation_url": slug_url("offers:organisation", offer.organisation.slug, links),
+        "group_url": slug_url("offers:group", group.slug, links) if group else "",
+        "calendar_url": slug_url("offers:calendar", offer.slug, links),
+        "apply_url": slug_url("applications:apply", offer.slug, links),
+        "institution_level": label(Institution.Level, group.institution.level).lower() if group else "",
         "display_title": offer.display_title,
-        "contract": choice_label(Offer.ContractType, offer.contract_type),
-        "language": choice_label(Language, offer.language),
-        "travel": choice_label(Offer.Travel, offer.travel),
+        "contract": label(Offer.ContractType, offer.contract_type),
+        "language": label(Language, offer.language),
+        "travel": label(Offer.Travel, offer.travel),
         "places_display": offer.places_display(),
         "pay_summary": offer.pay_summary(),
         "start_display": offer.start_display(),
         "end_display": offer.end_display(),
-        "sections": offer.sections(),
+        "sections": sections,
         "selection_calendar": offer.selection_calendar(),
         "documents_asked": offer.documents_asked(),
-        "places": [(place, heading(choice_label(Place.Kind, place.kind))) for place in offer.places.all()],
-        "benefits": [(benefit, choice_label(Benefit.Kind, benefit.kind)) for benefit in offer.benefits.all()],
+        "places": [(place, heading(label(Place.Kind, place.kind))) for place in offer.places.all()],
+        "benefits": [(benefit, label(Benefit.Kind, benefit.kind)) for benefit in offer.benefits.all()],
         "required_languages": [
             (
                 required,
-                heading(choice_label(Language, required.language)),
-                choice_label(RequiredLanguage.Level, required.level),
+                heading(label(Language, required.language)),
+                label(RequiredLanguage.Level, required.level),
             )
             for required in offer.languages.all()
         ],
         "other_offers": [
-            OtherOffer(title, slug_url("offers:detail", slug), choice_label(Offer.ContractType, contract), deadline)
+            OtherOffer(title, slug_url("offers:detail", slug, links), label(Offer.ContractType, contract), deadline)
             for title, slug, contract, deadline in offer.other_open_offers
         ],
     }

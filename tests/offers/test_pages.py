@@ -165,6 +165,7 @@ def test_the_offer_page_query_brings_places_languages_and_benefits_in_order(djan
         loaded = Offer.objects.for_offer_page().get(pk=offer.pk)
     with django_assert_num_queries(0):
         assert [place.locality for place in loaded.places.all()] == ["Amiens", "Lille"]
+        assert loaded.places.count() == 2 and loaded.places.all()[1].locality == "Lille"
         assert all(place.offer is loaded for place in loaded.places.all())
         assert [language.language for language in loaded.languages.all()] == ["nl", "en"]
         assert [benefit.kind for benefit in loaded.benefits.all()] == [Benefit.Kind.MEAL_VOUCHERS, Benefit.Kind.PENSION]
