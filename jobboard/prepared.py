@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.postgresql.psycopg_any import register_tzloader
+from django.db.backends.sqlite3.base import SQLiteCursorWrapper
 from django.db.models import Model, QuerySet
 from psycopg import Cursor
 from psycopg.postgres import types
@@ -109,6 +110,8 @@ class _BoundQuery:
         compiler.connection = connections[using]  # this thread's connection
         if compiler.connection.vendor == "postgresql":
             compiler.connection = PreparingConnection(compiler.connection)
+        elif compiler.connection.vendor == "sqlite":
+            compiler.connection = ConvertingOnceConnection(compiler.connection)
         sql, params = self.compiled.sql, self.params
         compiler.as_sql = lambda *args, **kwargs: (sql, params)
         # The columns' converters, found again for each query otherwise (their database's type conversions
@@ -126,6 +129,41 @@ class PreparingCursor(Cursor):
 
     def execute(self, query, params=None, *, prepare=None, binary=None):
         return super().execute(query, params, prepare=True, binary=binary)
+
+
+class ConvertingOnceCursor(SQLiteCursorWrapper):
+    """A SQLite cursor that turns the prepared queries' SQL into SQLite's placeholders once per process.
+    Django's cursor does it at each run with a regular expression over the whole SQL: 70 µs for the
+    offer page's 6 kB, more than SQLite takes to run it. Only the prepared queries use it: a few SQLs,
+    each the same string object at each run, whose hash is computed once."""
+
+    converted: dict[str, str] = {}
+
+    def convert_query(self, query, *, param_names=None):
+        if param_names is not None:
+            return super().convert_query(query, param_names=param_names)
+        converted = self.converted.get(query)
+        if converted is None:
+            converted = self.converted[query] = super().convert_query(query)
+        return converted
+
+
+class ConvertingOnceConnection:
+    """A SQLite connection whose cursors are `ConvertingOnceCursor`s, for the prepared queries."""
+
+    def __init__(self, connection):
+        self.connection_wrapper = connection
+
+    def cursor(self):
+        """As Django's own cursor(): the connection checked and opened, the cursor wrapped (logged…)."""
+        wrapper = self.connection_wrapper
+        wrapper.close_if_health_check_failed()
+        wrapper.ensure_connection()
+        with wrapper.wrap_database_errors:
+            return wrapper._prepare_cursor(wrapper.connection.cursor(factory=ConvertingOnceCursor))
+
+    def __getattr__(self, name):
+        return getattr(self.connection_wrapper, name)
 
 
 class PreparingConnection:

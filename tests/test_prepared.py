@@ -4,10 +4,11 @@ from datetime import datetime, timedelta
 
 import pytest
 from django.db import connection
+from django.db.models.expressions import RawSQL
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from jobboard.prepared import PreparedQuery
+from jobboard.prepared import ConvertingOnceCursor, PreparedQuery
 from offers.models import Offer, Place
 from offers.views import published_offer_page
 from tests.factories import make_group, make_offer, make_organisation
@@ -127,3 +128,21 @@ def test_on_postgresql_the_offer_page_query_is_planned_once_per_connection(djang
         cursor.execute("SELECT statement FROM pg_prepared_statements")
         prepared = [statement for (statement,) in cursor.fetchall() if "offers_offer" in statement]
     assert len(prepared) == 1  # one statement, prepared at the first call and run again at the second
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's placeholders")
+def test_on_sqlite_the_sql_is_converted_once_and_runs_as_django_would_run_it():
+    first, second = make_offer(title="Attaché de presse"), make_offer(title="Juriste")
+    # A literal percent sign, doubled in Django's SQL, and the placeholders around it.
+    labelled = PreparedQuery(
+        lambda slug: Offer.objects.filter(slug=slug).annotate(label=RawSQL("'100%%'", [])), slug=str
+    )
+
+    with CaptureQueriesContext(connection) as queries:
+        assert [(offer.title, offer.label) for offer in labelled(slug=first.slug)] == [("Attaché de presse", "100%")]
+        assert [(offer.title, offer.label) for offer in labelled(slug=second.slug)] == [("Juriste", "100%")]
+
+    assert len(queries) == 2  # still run, and logged, as Django's own queries
+    assert first.slug in queries[0]["sql"] and second.slug in queries[1]["sql"]
+    sql = labelled._compiled[connection.alias].sql
+    assert ConvertingOnceCursor.converted[sql].count("?") == sql.count("%s")
