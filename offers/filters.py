@@ -10,6 +10,7 @@ from html import escape
 import django_filters
 from django import forms
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import Value
 from django.http import QueryDict
 from django.utils import timezone
@@ -353,6 +354,12 @@ class OfferFilter(django_filters.FilterSet):
         if not data.get("sort"):
             queryset = self.sort_by(queryset, "sort", "newest")
         return queryset
+
+    @property
+    def finds_few(self) -> bool:
+        """Whether the offers found are few, and found by a search that costs: a place's offers on
+        PostgreSQL, which the list then counts and pages in one query (OfferPaginator)."""
+        return connection.vendor == "postgresql" and bool(getattr(self.form, "cleaned_data", {}).get("place"))
 
     def search(self, queryset, name, value):
         return search.matching(queryset, value)

@@ -4,7 +4,8 @@ from typing import NamedTuple
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.paginator import Paginator
 from django.db import connections
-from django.db.models import Count, Min, Prefetch
+from django.db.models import Count, Min, Prefetch, Window
+from django.db.models.query import ValuesListIterable
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -20,6 +21,7 @@ from offers.cards import offer_cards
 from offers.filters import MenuChoiceField, OfferFilter
 from offers.models import (
     Benefit,
+    CardKey,
     GroupComposition,
     Institution,
     Language,
@@ -76,7 +78,8 @@ def organisations_recruiting(how_many: int) -> list[Organisation]:
 def offer_list(request):
     # The filter keeps only the public offers (OfferFilter.filter_queryset).
     offer_filter = OfferFilter(request.GET, queryset=Offer.objects.for_card_keys(), request=request)
-    page = OfferPaginator(offer_filter.qs, OFFERS_PER_PAGE).get_page(request.GET.get("page"))
+    paginator = OfferPaginator(offer_filter.qs, OFFERS_PER_PAGE, count_with_page=offer_filter.finds_few)
+    page = paginator.get_page(request.GET.get("page"))
     return render(
         request,
         "offers/offer_list.html",
@@ -99,6 +102,11 @@ class OfferPaginator(Paginator):
     COUNTED_UP_TO = 1000
     limit = None  # how far the count goes, set by get_page(); None: every offer
 
+    def __init__(self, *args, count_with_page=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.count_with_page = count_with_page
+        self.keys_read = {}  # page number: its offers' keys, read with the count
+
     def get_page(self, number):
         try:
             asked = max(1, int(number))
@@ -106,7 +114,29 @@ class OfferPaginator(Paginator):
             asked = 1
         if asked * self.per_page <= self.COUNTED_UP_TO:
             self.limit = self.COUNTED_UP_TO + 1
+        if self.count_with_page:
+            self.read_page_and_count(asked)
         return super().get_page(number)
+
+    def read_page_and_count(self, number):
+        """The page's offers and, in the same query, how many offers there are (COUNT(*) OVER ()): where
+        the filter finds few offers, the count and the page each ran the whole search (a place's trigram
+        search, on PostgreSQL), and the count then costs nothing more. Past the last page, nothing is read:
+        get_page() counts, and shows the last page, as without."""
+        bottom = (number - 1) * self.per_page
+        counted = self.object_list.annotate(offers_found=Window(Count("pk")))
+        counted._iterable_class = ValuesListIterable
+        rows = list(counted[bottom : bottom + self.per_page])
+        if rows:
+            now = timezone.now()
+            self.keys_read[number] = [CardKey(pk, Offer.takes_applications(*columns, now)) for pk, *columns, _ in rows]
+            self.count = rows[0][-1]  # the cached_property's value
+
+    def page(self, number):
+        number = self.validate_number(number)
+        if number in self.keys_read:
+            return self._get_page(self.keys_read[number], number, self)
+        return super().page(number)
 
     @cached_property
     def count(self):

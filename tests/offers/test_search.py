@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -158,6 +159,26 @@ def test_the_place_filter_counts_and_lists_the_same_offers_however_many_places_m
         "Namur 02",
         "Namur 01",
     ]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the place filter's single query on PostgreSQL")
+def test_on_postgresql_a_places_offers_are_counted_and_paged_in_one_search(client, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    for number in range(1, 25):
+        make_offer(title=f"Namur {number:02}", places=("Namur",))
+    make_offer(title="Closed", places=("Namur",), deadline=timezone.now() - timedelta(days=1))
+
+    with CaptureQueriesContext(connection) as queries:
+        second_page = client.get(URL, {"place": "namur", "page": 2})
+    # Read before the next request: Django empties the connection's query log when a request starts.
+    searches = [query["sql"] for query in queries if "%namur%" in query["sql"].lower()]
+    past_the_end = client.get(URL, {"place": "namur", "page": 9})
+
+    assert len(searches) == 1 and "OVER ()" in searches[0]
+    assert "24 offres" in second_page.content.decode()
+    assert [offer.title for offer in listed_offers(second_page)] == ["Namur 04", "Namur 03", "Namur 02", "Namur 01"]
+    assert [offer.title for offer in listed_offers(past_the_end)] == ["Namur 04", "Namur 03", "Namur 02", "Namur 01"]
+    assert all(card_key.is_open for card_key in second_page.context["page"])
 
 
 def test_a_renamed_or_deleted_place_is_found_by_its_new_name_only(client):
