@@ -11,7 +11,8 @@ import django_filters
 from django import forms
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Value
+from django.db.models import CharField, Value
+from django.db.models.functions import Cast
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -33,10 +34,12 @@ _menus_in_process = {}
 def menus() -> dict:
     """The organisations and the groups that have published offers, (slug, name) by name, under
     "options" the <option> of each, in the same order (see `MenuSelect`), under "names" each slug's
-    name (`MenuChoiceField`), and under "version" a name new at each reading from the database (see
+    name (`MenuChoiceField`), under "levels" the ids of every group at each level of government (the
+    level filter), and under "version" a name new at each reading from the database (see
     `OfferFilterForm`). They change when public content does (a save moves the generation on) or when
     a scheduled offer is published: kept meanwhile, they cost no query per page."""
-    key = f"filter-menus:{current_generation()}"  # not "public-menus:", kept before they had a version
+    # A new name whenever what is kept changes: "filter-menus:" had no "levels", "public-menus:" no version.
+    key = f"list-menus:{current_generation()}"
     if _menus_in_process.get("key") == key and _menus_in_process["until"] > time.monotonic():
         return _menus_in_process["menus"]
     kept = cache.get(key)
@@ -48,23 +51,34 @@ def menus() -> dict:
 
 
 def fetch_menus() -> dict:
-    """Both menus in one query."""
+    """Both menus, and the groups' levels, in one query."""
     published = Offer.objects.published()
     organisations = Organisation.objects.filter(pk__in=published.values("organisation"))
     groups = PoliticalGroup.objects.filter(pk__in=published.values("group"))
+    # Every group, not only those with published offers: a scheduled offer is listed from the moment it
+    # is published, before the menus are read again. As (level, id) in the menus' (slug, name) columns.
+    levels = PoliticalGroup.objects.annotate(menu=Value("level"), id_text=Cast("pk", CharField()))
     # Each side without its model's ordering, which a compound statement refuses.
     rows = (
         organisations.order_by()
         .annotate(menu=Value("organisation"))
         .values_list("menu", "slug", "name")
-        .union(groups.order_by().annotate(menu=Value("group")).values_list("menu", "slug", "name"), all=True)
+        .union(
+            groups.order_by().annotate(menu=Value("group")).values_list("menu", "slug", "name"),
+            levels.order_by().values_list("menu", "institution__level", "id_text"),
+            all=True,
+        )
     )
     found = {"organisation": [], "group": []}
+    groups_at_level = {}
     for menu, slug, name in rows.order_by("name", "slug"):
-        found[menu].append((slug, name))
+        if menu == "level":
+            groups_at_level.setdefault(slug, []).append(int(name))
+        else:
+            found[menu].append((slug, name))
     options = {menu: [option_tag(slug, name) for slug, name in entries] for menu, entries in found.items()}
     names = {menu: dict(entries) for menu, entries in found.items()}
-    return {**found, "options": options, "names": names, "version": uuid.uuid4().hex}
+    return {**found, "options": options, "names": names, "levels": groups_at_level, "version": uuid.uuid4().hex}
 
 
 # "All" next to a feminine label (Organisation, Langue): "Toutes" in French.
@@ -292,8 +306,8 @@ class OfferFilter(django_filters.FilterSet):
     group = MenuFilter(label=_("Political group"), field_name="group__slug", empty_label=_("All"), menu="group")
     level = django_filters.ChoiceFilter(
         label=_("Level of government"),
-        field_name="group__institution__level",
         choices=Institution.Level.choices,
+        method="at_level",
         empty_label=_("All"),
         widget=PlainSelect,
     )
@@ -360,6 +374,11 @@ class OfferFilter(django_filters.FilterSet):
         """Whether the offers found are few, and found by a search that costs: a place's offers on
         PostgreSQL, which the list then counts and pages in one query (OfferPaginator)."""
         return connection.vendor == "postgresql" and bool(getattr(self.form, "cleaned_data", {}).get("place"))
+
+    def at_level(self, queryset, name, value):
+        # By the groups' ids, kept with the menus: joining the groups and their institutions cost
+        # PostgreSQL 0.6 ms more to plan and run, at the count and at the page.
+        return queryset.filter(group_id__in=menus()["levels"].get(value, ()))
 
     def search(self, queryset, name, value):
         return search.matching(queryset, value)

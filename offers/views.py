@@ -2,6 +2,7 @@ from datetime import datetime
 from typing import NamedTuple
 
 from django.contrib.admin.views.decorators import staff_member_required
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db import connections
 from django.db.models import Count, Min, Prefetch, Window
@@ -144,7 +145,10 @@ class OfferPaginator(Paginator):
         # statement through an aggregate query around a copy of the offers' query, which cost 0.8 M
         # instructions of each list page.
         counted = self.object_list.order_by().values_list("pk")[: self.limit]
-        sql, params = counted.query.sql_with_params()
+        try:
+            sql, params = counted.query.sql_with_params()
+        except EmptyResultSet:  # a filter that can find nothing (a level with no group)
+            return 0
         with connections[counted.db].cursor() as cursor:
             cursor.execute(f"SELECT COUNT(*) FROM ({sql}) counted", params)
             return cursor.fetchone()[0]

@@ -83,6 +83,26 @@ def test_it_filters_by_level_of_government(client):
     make_offer(title="Chamber", organisation=organisation, group=federal)
     assert titles(client.get(URL, {"level": "national"})) == ["Chamber"]
 
+    nowhere = client.get(URL, {"level": "municipal"})  # a level no group sits at
+    assert nowhere.status_code == 200
+    assert titles(nowhere) == []
+    assert "Aucune offre" in nowhere.content.decode()
+
+
+def test_the_level_filter_finds_an_offer_published_since_the_menus_were_read(client, settings):
+    """The level filter reads the groups' ids with the menus, which are kept while nothing is saved: every
+    group is there, not only the groups of the published offers the menus list."""
+    settings.PAGE_CACHE_SECONDS = 0  # the page would expire at the publication; here it is moved instead
+    group = make_group(make_organisation(), institution=make_institution(level=Institution.Level.EUROPEAN))
+    make_offer(
+        title="Brussels", group=group, status=Offer.Status.SCHEDULED, published_at=timezone.now() + timedelta(hours=1)
+    )
+    assert titles(client.get(URL, {"level": "european"})) == []
+
+    Offer.objects.update(published_at=timezone.now() - timedelta(minutes=1))  # published, nothing saved
+
+    assert titles(client.get(URL, {"level": "european"})) == ["Brussels"]
+
 
 def test_it_filters_by_place_and_country(client):
     offer = make_offer(title="Lille", places=("Lille", "Amiens"))
@@ -201,9 +221,10 @@ def test_the_list_costs_the_same_queries_whatever_the_number_of_offers(
     group = make_group(organisation)
     for _ in range(shown):
         make_offer(organisation=organisation, group=group, places=("Lille", "Amiens"))
-    # count, page of offers, their places, organisation choices, group choices
+    # the count, the page's offers, their cards' offers and places, the menus (with the groups' levels)
     with django_assert_num_queries(5):
-        client.get(URL, {"contract": "fixed_term", "q": "mission"})
+        response = client.get(URL, {"contract": "fixed_term", "q": "mission", "level": "regional"})
+    assert len(listed_offers(response)) == min(shown, 20)
 
 
 def test_active_filters_read_as_french_writes_them(client):
@@ -287,7 +308,7 @@ def test_a_menu_read_again_shows_what_it_now_lists(client, settings):
     assert '">Parti Deux</option>' not in client.get(URL).content.decode()  # the menus read before
 
     filters._menus_in_process.clear()  # as when both their keeping times are over
-    cache.delete(f"filter-menus:{current_generation()}")
+    cache.delete(f"list-menus:{current_generation()}")
 
     assert '">Parti Deux</option>' in client.get(URL).content.decode()
 
