@@ -137,6 +137,14 @@ class OfferPaginator(Paginator):
         number = self.validate_number(number)
         if number in self.keys_read:
             return self._get_page(self.keys_read[number], number, self)
+        bottom = (number - 1) * self.per_page
+        top = self.count if bottom + self.per_page + self.orphans >= self.count else bottom + self.per_page
+        if self.limit is None and self.count - top < bottom:
+            # Nearer the end than the start: read from the end, in the reverse order, and turn the page
+            # round. OFFSET reads every row it skips: the last page of 4,000 open offers took 1.3 ms of
+            # PostgreSQL; from the end, it skips a few. Only where the count is exact (limit None).
+            from_the_end = self.object_list.reverse()[self.count - top : self.count - bottom]
+            return self._get_page(list(from_the_end)[::-1], number, self)
         return super().page(number)
 
     @cached_property

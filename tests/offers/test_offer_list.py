@@ -333,3 +333,25 @@ def test_past_the_counted_number_the_list_says_more_than_and_still_pages(client,
     assert "Page 3 sur 3" in third.content.decode()
     assert len(third.context["page"]) == 5
     assert len({*titles(first), *titles(second), *titles(third)}) == 45
+
+
+@pytest.mark.parametrize("sort", ["newest", "deadline"])
+def test_the_pages_nearer_the_end_list_the_offers_in_the_same_order(client, monkeypatch, settings, sort):
+    """Past the counted pages, a page nearer the end than the start is read from the end (OfferPaginator)."""
+    settings.PAGE_CACHE_SECONDS = 0
+    monkeypatch.setattr(OfferPaginator, "COUNTED_UP_TO", 20)
+    now = timezone.now()
+    for n in range(65):  # the newest are the last to close; two offers share each moment, told apart by id
+        moment = timedelta(hours=n // 2)
+        make_offer(
+            title=f"Offre {n:02}",
+            published_at=now - timedelta(days=5) + moment,
+            deadline=now + timedelta(days=1) + moment,
+        )
+    newest_first = [f"Offre {n:02}" for n in sorted(range(65), key=lambda n: (n // 2, n), reverse=True)]
+    expected = newest_first if sort == "newest" else newest_first[::-1]
+
+    pages = [titles(client.get(URL, {"sort": sort, "page": number})) for number in (1, 2, 3, 4)]
+
+    assert [len(page) for page in pages] == [20, 20, 20, 5]
+    assert [title for page in pages for title in page] == expected
