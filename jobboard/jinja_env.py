@@ -19,6 +19,7 @@ from crispy_forms.utils import render_crispy_form
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import number_format
 from django.utils.text import capfirst
 from django.utils.timezone import template_localtime
 from django.utils.translation import ngettext, trans_real
@@ -38,6 +39,7 @@ def environment(**options) -> Environment:
         crispy=crispy,
         alert_box=alert_box,
         offers_found=offers_found,
+        grouped=grouped,
         open_offers=open_offers,
         days_left=days_left,
     )
@@ -119,11 +121,16 @@ def crispy(context, form, helper=None) -> Markup:
 
 
 def offers_found(count: int) -> str:
-    return ngettext("%(n)s offer", "%(n)s offers", count) % {"n": count}
+    return ngettext("%(n)s offer", "%(n)s offers", count) % {"n": grouped(count)}
 
 
 def open_offers(count: int) -> str:
-    return ngettext("%(n)s open offer", "%(n)s open offers", count) % {"n": count}
+    return ngettext("%(n)s open offer", "%(n)s open offers", count) % {"n": grouped(count)}
+
+
+def grouped(number: int) -> str:
+    """A number as the page's language writes it, thousands grouped: 4 269 in French, 4.269 in Dutch."""
+    return number_format(number, force_grouping=True)
 
 
 def days_left(days: int) -> str:

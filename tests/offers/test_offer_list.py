@@ -4,8 +4,9 @@ from datetime import timedelta
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from jobboard.jinja_env import offers_found, open_offers
 from offers import filters
 from offers.caching import current_generation
 from offers.models import Country, Institution, Language, Offer, Place
@@ -355,3 +356,16 @@ def test_the_pages_nearer_the_end_list_the_offers_in_the_same_order(client, monk
 
     assert [len(page) for page in pages] == [20, 20, 20, 5]
     assert [title for page in pages for title in page] == expected
+
+
+def test_counts_of_a_thousand_and_more_are_grouped_as_the_language_writes_them(client, monkeypatch):
+    monkeypatch.setattr(OfferPaginator, "more_than", property(lambda self: 1000))
+    make_offer()
+
+    assert "Plus de 1\xa0000 offres" in client.get(URL).content.decode()
+    with translation.override("fr"):
+        assert offers_found(4269) == "4\xa0269 offres"
+    with translation.override("nl"):
+        assert offers_found(4269).startswith("4.269 ")
+    with translation.override("en"):
+        assert open_offers(1200) == "1,200 open offers"
