@@ -15,10 +15,13 @@ import functools
 import hashlib
 from datetime import datetime, time, timedelta
 
+from asgiref.local import Local
 from django.conf import settings
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 from django.db import transaction
 from django.db.models import Min, Q
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import get_language
 
@@ -29,6 +32,7 @@ MAX_CACHED_QUERY_LENGTH = 300
 
 def public_content_changed():
     """Forget every cached public page (they are keyed on the generation)."""
+    _read_in_request.generation = None  # a request that saves reads the new one afterwards
     try:
         cache.incr(GENERATION_KEY)
     except ValueError:  # not set yet, or evicted: any new value forgets the old pages
@@ -67,12 +71,32 @@ def seconds_until_next_change(generation) -> int:
     return max(0, int((moment - now).total_seconds()))
 
 
+# The generation read once per request: a list page asks for it five times (its page's, its cards' and
+# its menus' keys), each a round trip to the cache server in production. Outside a request (a task, a
+# command) it is read at each call, as nothing there would forget it.
+_read_in_request = Local()
+
+
 def current_generation():
-    generation = cache.get(GENERATION_KEY)
+    generation = getattr(_read_in_request, "generation", None)
     if generation is None:
-        public_content_changed()
         generation = cache.get(GENERATION_KEY)
+        if generation is None:
+            public_content_changed()
+            generation = cache.get(GENERATION_KEY)
+        if getattr(_read_in_request, "in_request", False):
+            _read_in_request.generation = generation
     return generation
+
+
+@receiver(request_started)
+def _request_started(**kwargs):
+    _read_in_request.in_request, _read_in_request.generation = True, None
+
+
+@receiver(request_finished)
+def _request_finished(**kwargs):
+    _read_in_request.in_request, _read_in_request.generation = False, None
 
 
 def _cacheable_request(request) -> bool:

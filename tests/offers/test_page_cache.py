@@ -1,9 +1,12 @@
 """Public pages are cached for anonymous visitors, and never show what has changed since."""
 
+from contextlib import contextmanager
 from datetime import datetime, time, timedelta
 
 import pytest
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.urls import reverse
 from django.utils import timezone
 
@@ -233,3 +236,60 @@ def test_the_list_makes_fewer_queries_once_its_menus_and_cards_are_kept(client, 
     client.get(LIST)
     with django_assert_num_queries(2):  # the count and the page; menus and cards are kept
         client.get(LIST)
+
+
+@pytest.fixture
+def generation_reads(monkeypatch):
+    """How many times the generation is read from the cache (a round trip each, with Redis)."""
+    reads = []
+    real_get = cache.get
+
+    def recording_get(key, *args, **kwargs):
+        if key == caching.GENERATION_KEY:
+            reads.append(key)
+        return real_get(key, *args, **kwargs)
+
+    monkeypatch.setattr(caching.cache, "get", recording_get)
+    return reads
+
+
+def test_a_page_made_anew_reads_the_generation_once(client, generation_reads):
+    organisation = make_organisation()
+    make_offer(title="Juriste", organisation=organisation, group=make_group(organisation), places=("Namur",))
+    caching.current_generation()  # set before, as on a running site
+    generation_reads.clear()
+
+    page = client.get(LIST, {"level": "regional"})  # its page's, its cards' and its menus' keys
+
+    assert "Juriste" in page.content.decode()
+    assert len(generation_reads) == 1
+
+
+def test_what_a_request_saves_moves_the_rest_of_that_request_on(generation_reads):
+    caching.current_generation()  # set before, as on a running site
+    generation_reads.clear()
+    with in_a_request():
+        before = caching.current_generation()
+        assert caching.current_generation() == before and len(generation_reads) == 1
+        make_offer()  # as a recruiter's save in the admin
+        assert caching.current_generation() != before
+
+
+@contextmanager
+def in_a_request():
+    """A request's signals, as Django's test client sends them: without closing the test's connection."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    request_started.send(sender=None)
+    try:
+        yield
+    finally:
+        request_finished.send(sender=None)
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+def test_outside_a_request_a_change_made_elsewhere_is_seen_at_once():
+    before = caching.current_generation()
+    cache.incr(caching.GENERATION_KEY)  # another process saved something
+    assert caching.current_generation() == before + 1
