@@ -371,8 +371,8 @@ class OfferFilter(django_filters.FilterSet):
 
     @property
     def finds_few(self) -> bool:
-        """Whether the offers found are few, and found by a search that costs: a place's offers on
-        PostgreSQL, which the list then counts and pages in one query (OfferPaginator)."""
+        """Whether the offers found are usually few, and found by a search that costs: a place's offers on
+        PostgreSQL (a town's, a few dozen), which the list then counts and pages in one query (OfferPaginator)."""
         return connection.vendor == "postgresql" and bool(getattr(self.form, "cleaned_data", {}).get("place"))
 
     def at_level(self, queryset, name, value):

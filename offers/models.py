@@ -489,9 +489,14 @@ class CardKey(NamedTuple):
 
 class CardKeysIterable(ValuesListIterable):
     def __iter__(self):
-        now = timezone.now()
-        for pk, status, published_at, deadline in super().__iter__():
-            yield CardKey(pk, Offer.takes_applications(status, published_at, deadline, now))
+        return card_keys(super().__iter__())
+
+
+def card_keys(rows):
+    """A `CardKey` from each (pk, status, published_at, deadline, …) row: whether the offer is open now."""
+    now = timezone.now()
+    for pk, status, published_at, deadline, *_extra_columns in rows:
+        yield CardKey(pk, Offer.takes_applications(status, published_at, deadline, now))
 
 
 class Unindexed(models.Func):

@@ -22,7 +22,6 @@ from offers.cards import offer_cards
 from offers.filters import MenuChoiceField, OfferFilter
 from offers.models import (
     Benefit,
-    CardKey,
     GroupComposition,
     Institution,
     Language,
@@ -33,6 +32,7 @@ from offers.models import (
     RequiredLanguage,
     Story,
     Unindexed,
+    card_keys,
     choice_label,
 )
 from offers.structured_data import as_json_ld, job_posting, selection_calendar
@@ -129,8 +129,7 @@ class OfferPaginator(Paginator):
         counted._iterable_class = ValuesListIterable
         rows = list(counted[bottom : bottom + self.per_page])
         if rows:
-            now = timezone.now()
-            self.keys_read[number] = [CardKey(pk, Offer.takes_applications(*columns, now)) for pk, *columns, _ in rows]
+            self.keys_read[number] = list(card_keys(rows))
             self.count = rows[0][-1]  # the cached_property's value
 
     def page(self, number):
