@@ -137,9 +137,10 @@ TEMPLATES = [
 
 # SQLite by default, so a fresh clone runs with no set-up; PostgreSQL in
 # production through DATABASE_URL (postgres://user:password@host:5432/name).
+# Empty counts as unset (`DATABASE_URL= make test`): dj_database_url.config() read it as no database at all.
 DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         # Kept between requests (checked before reuse): opening a PostgreSQL connection costs a few
         # milliseconds, as much as a whole page, and SQLite's cache is lost with its connection.
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 600),

@@ -81,3 +81,10 @@ def test_without_redis_url_each_process_keeps_its_own_cache():
     code = "from django.core.cache import caches; print(type(caches['default']).__name__)"
     result = manage("shell", "-c", code, **PRODUCTION)
     assert "LocMemCache" in result.stdout, result.stderr
+
+
+def test_an_empty_database_url_means_the_default_sqlite_database():
+    code = "from django.conf import settings; print(settings.DATABASES['default']['ENGINE'])"
+    result = manage("shell", "--verbosity", "0", "-c", code, DEBUG="True", DATABASE_URL="")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "django.db.backends.sqlite3"
