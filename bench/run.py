@@ -10,8 +10,10 @@ the kernel (VmHWM) of the worker processes, reset before each measured request.
 """
 
 import argparse
+import collections
 import http.cookiejar
 import json
+import math
 import os
 import re
 import shutil
@@ -160,12 +162,26 @@ def wrk(url: str, duration: int, connections: int, script: str = "report.lua", a
     figures = json.loads(output.strip().splitlines()[-1])
     seconds = figures["duration_us"] / 1e6
     return {
+        "requests": figures["requests"],
+        "seconds": seconds,
         "rps": figures["requests"] / seconds,
-        "p50": figures["p50_us"] / 1000,
-        "p95": figures["p95_us"] / 1000,
-        "p99": figures["p99_us"] / 1000,
+        "latencies": figures["latency_us"],
+        **percentiles(figures["latency_us"]),
         "errors": figures["socket_errors"] + figures["bad_status"],
     }
+
+
+def percentiles(latencies: list[list[int]]) -> dict:
+    """p50, p95 and p99 in ms of [[µs, requests], …] in increasing µs, read as wrk reads its own
+    (stats_percentile): the latency of the request of rank round(share × requests + 0.5)."""
+    total = sum(count for _, count in latencies)
+    found, seen = {}, 0
+    wanted = [("p50", 0.50), ("p95", 0.95), ("p99", 0.99)]
+    for value, count in latencies:
+        seen += count
+        while wanted and seen >= math.floor(wanted[0][1] * total + 1):
+            found[wanted.pop(0)[0]] = value / 1000
+    return {name: found.get(name, 0.0) for name in ("p50", "p95", "p99")}
 
 
 def settle(server: "Server"):
@@ -323,21 +339,40 @@ def warm(server: Server, path: str, headers: dict | None = None):
             list(pool.map(visit, range(4)))
 
 
-# Seconds of the bare view measured again before each page, its ratio's reference: this machine's speed
-# drifts with its host's other work, and against a bare view measured minutes before, an unchanged offer
-# page went from 0.28x to 0.19x between two runs.
-BARE_AGAIN_SECONDS = 2
+# Each page is measured in rounds, each round the bare view for a second, then the page: the ratio is the page's
+# requests a second over the bare view's in those same rounds. This machine's speed drifts with its host's other
+# work, and the bare view, the fastest and so the most sensitive to it, is the noisiest figure: against one bare
+# view measured minutes before, an unchanged offer page went from 0.28x to 0.19x between two runs; against two
+# seconds of it just before, from 0.21x to 0.37x (PostgreSQL, the same code, the page itself at 570-610 req/s).
+ROUNDS = 3
+BARE_SECONDS = 1
 
 
 def measure_public(server: Server, found: dict, duration: int, connections: int) -> dict:
     bare_url = f"{server.base}/bench/bare"
     results = {"bare": wrk(bare_url, duration, connections)}
+    page_seconds = max(1, round(duration / ROUNDS))
     for name, path in {**list_variants(found), **public_pages(found)}.items():
         warm(server, path)
-        bare = wrk(bare_url, BARE_AGAIN_SECONDS, connections)
-        results[name] = wrk(server.base + path, duration, connections) | {"bare_rps": bare["rps"]}
-        settle(server)
+        bare_rounds, page_rounds = [], []
+        for _ in range(ROUNDS):
+            bare_rounds.append(wrk(bare_url, BARE_SECONDS, connections))
+            page_rounds.append(wrk(server.base + path, page_seconds, connections))
+            settle(server)
+        results[name] = combined(page_rounds) | {"bare_rps": combined(bare_rounds)["rps"]}
     return results
+
+
+def combined(rounds: list[dict]) -> dict:
+    """Several wrk runs as one: requests over seconds, percentiles of all their requests' latencies."""
+    merged = collections.Counter()
+    for figures in rounds:
+        merged.update(dict(figures["latencies"]))
+    return {
+        "rps": sum(figures["requests"] for figures in rounds) / sum(figures["seconds"] for figures in rounds),
+        **percentiles(sorted(merged.items())),
+        "errors": sum(figures["errors"] for figures in rounds),
+    }
 
 
 def measure_search(server: Server, duration: int) -> dict:
@@ -434,7 +469,7 @@ def measure_applying(server: Server, found: dict, duration: int, connections: in
 
 
 def ratio(figures: dict, bare: dict) -> float:
-    """To the bare view measured just before, if it was (`measure_public`)."""
+    """To the bare view measured in the same rounds, if it was (`measure_public`)."""
     return figures["rps"] / figures.get("bare_rps", bare["rps"])
 
 
@@ -487,7 +522,7 @@ def main():
     forget_submissions(cached)
 
     for title, results in (("Cached (anonymous visitors)", with_cache), ("Uncached", without_cache)):
-        log(f"\n{title}: {'':<10} req/s, latency, ratio to the bare view measured just before")
+        log(f"\n{title}: {'':<10} req/s, latency, ratio to the bare view measured alongside")
         for name, figures in results.items():
             log(row(name, figures, results["bare"]))
     log(f"\nSearch, one visitor at a time, uncached: p50 {search['p50']:.1f} ms, p95 {search['p95']:.1f} ms")
