@@ -316,7 +316,9 @@ class PoliticalGroup(PublicContent, models.Model):
         related_name="administered_groups",
     )
     president = models.CharField(_("president"), max_length=150, blank=True)
-    seats = models.PositiveSmallIntegerField(_("elected members"))
+    seats = models.PositiveSmallIntegerField(
+        _("elected members"), null=True, blank=True, help_text=_("Empty if unknown.")
+    )
     description = models.TextField(_("description"), blank=True, help_text=_("Markdown."))
     website = models.URLField(_("website"), blank=True)
     parties = models.ManyToManyField(
@@ -338,8 +340,15 @@ class PoliticalGroup(PublicContent, models.Model):
         return render_markdown(self.description)
 
     def composition_summary(self, parts=None) -> str:
-        """'14 elected members from 3 parties': from `parts`, or the prefetched `composition`."""
+        """'14 elected members from 3 parties': from `parts`, or the prefetched `composition`. Without
+        the number of members, 'Elected members from 3 parties' rather than a number made up."""
         party_count = sum(1 for part in (self.composition.all() if parts is None else parts) if part.party_id)
+        if self.seats is None:
+            if not party_count:
+                return gettext("Elected members")
+            return ngettext("Elected members from %(n)d party", "Elected members from %(n)d parties", party_count) % {
+                "n": party_count
+            }
         members = ngettext("%(n)d elected member", "%(n)d elected members", self.seats) % {"n": self.seats}
         if not party_count:
             return members

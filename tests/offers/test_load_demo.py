@@ -193,6 +193,14 @@ def test_the_hauts_de_france_group_has_14_seats_7_1_5_and_one_non_affiliated():
     assert seats == {"EELV": 7, "Génération.s": 1, "LFI": 5, None: 1}
 
 
+def test_the_nord_group_has_no_made_up_number_of_members():
+    # Its posting names its two parties, not how many elected members they have.
+    load_demo()
+    group = PoliticalGroup.objects.get(slug="ecologistes-departement-nord")
+    assert group.seats is None
+    assert [part.seats for part in group.composition.all()] == [None, None]
+
+
 def test_the_hauts_de_france_offer_is_in_lille_and_amiens_and_ends_with_the_term():
     load_demo()
     secretary = offer("secretaire-general-e-groupe-ecologiste-hauts-de-france")

@@ -249,6 +249,26 @@ def test_the_group_page_shows_its_composition(client):
     assert offer.title in html
 
 
+def test_a_group_whose_number_of_members_is_unknown_says_so_rather_than_a_number(client):
+    employer = make_organisation(name="Groupe départemental")
+    group = make_group(employer, name="Groupe écologiste du Nord", seats=None)
+    for name in ("Les Écologistes", "Génération.s"):
+        GroupComposition.objects.create(group=group, party=make_organisation(name=name), seats=None)
+    offer = make_offer(organisation=employer, group=group)
+
+    for page in (group.get_absolute_url(), offer.get_absolute_url()):
+        html = client.get(page).content.decode()
+        assert "Élu·es de 2 partis" in html
+        assert '<th scope="row">Total</th><td class="text-end">?</td>' in html
+        assert "None" not in html
+
+
+def test_a_group_of_unknown_size_without_parties_is_headed_elected_members(client):
+    group = make_group(make_organisation(), seats=None)
+    html = client.get(group.get_absolute_url()).content.decode()
+    assert '<h2 class="h5">Élu·es</h2>' in html
+
+
 def test_a_story_page_and_an_unpublished_one(client):
     organisation = make_organisation()
     story = make_story(organisation, title="Jérôme est informaticien", text="Il gère **150** ordinateurs.")

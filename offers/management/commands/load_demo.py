@@ -261,8 +261,7 @@ GROUPS = [
         "name": "Groupe écologiste EÉLV – Génération.s",
         "institution": "departement-du-nord",
         "organisation": "groupe-ecologiste-nord",
-        # The posting gives no head count: a plausible figure for the demo.
-        "seats": 8,
+        "seats": None,  # the posting gives no head count
         "description": "Les conseillers et conseillères départementaux écologistes du Nord.",
         "composition": [("les-ecologistes-eelv", None), ("generation-s", None)],
     },
