@@ -101,6 +101,9 @@ class OfferPaginator(Paginator):
     the next page is there. A page further on counts them all, as reading it means reading that far."""
 
     COUNTED_UP_TO = 1000
+    # Past any board's last page, the page and its count are not read together: get_page() shows the last
+    # page anyway, and the OFFSET of a page such as 10**20 does not even fit in PostgreSQL's bigint.
+    READ_WITH_COUNT_UP_TO = 10**6
     limit = None  # how far the count goes, set by get_page(); None: every offer
 
     def __init__(self, *args, count_with_page=False, **kwargs):
@@ -115,7 +118,7 @@ class OfferPaginator(Paginator):
             asked = 1
         if asked * self.per_page <= self.COUNTED_UP_TO:
             self.limit = self.COUNTED_UP_TO + 1
-        if self.count_with_page:
+        if self.count_with_page and asked <= self.READ_WITH_COUNT_UP_TO:
             self.read_page_and_count(asked)
         return super().get_page(number)
 

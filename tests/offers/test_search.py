@@ -181,6 +181,17 @@ def test_on_postgresql_a_places_offers_are_counted_and_paged_in_one_search(clien
     assert all(card_key.is_open for card_key in second_page.context["page"])
 
 
+def test_a_places_list_asked_for_an_absurd_page_shows_its_last_page(client):
+    # On PostgreSQL, the page of 10**20 went into an OFFSET that a bigint cannot hold: a 500.
+    for number in range(1, 25):
+        make_offer(title=f"Namur {number:02}", places=("Namur",))
+
+    response = client.get(URL, {"place": "namur", "page": str(10**20)})
+
+    assert response.status_code == 200
+    assert [offer.title for offer in listed_offers(response)] == ["Namur 04", "Namur 03", "Namur 02", "Namur 01"]
+
+
 def test_a_renamed_or_deleted_place_is_found_by_its_new_name_only(client):
     offer = make_offer(title="Attaché", places=("Mons",))
     place = offer.places.get()
