@@ -108,7 +108,10 @@ def spontaneous(request, slug):
 @submission_endpoint
 @require_http_methods(["GET", "POST"])
 def internship(request, slug):
-    organisation = get_object_or_404(Organisation, slug=slug, accepts_internship_requests=True)
+    # Not where the organisation asks for requests by e-mail: it would not read them here.
+    organisation = get_object_or_404(
+        Organisation, slug=slug, accepts_internship_requests=True, internship_requests_email=""
+    )
     application = Application(kind=Application.Kind.INTERNSHIP, organisation=organisation)
     return application_form(request, InternshipRequestForm, application)
 

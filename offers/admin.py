@@ -232,7 +232,14 @@ class OrganisationAdmin(OrganisationScopedMixin, admin.ModelAdmin):
         (_("Pages"), {"fields": ("presentation", "working_with_us", "candidate_expectations")}),
         (
             _("Spontaneous applications"),
-            {"fields": ("accepts_spontaneous_applications", "accepts_internship_requests", "applications_email")},
+            {
+                "fields": (
+                    "accepts_spontaneous_applications",
+                    "accepts_internship_requests",
+                    "internship_requests_email",
+                    "applications_email",
+                )
+            },
         ),
         (_("Staff logins"), {"fields": ("requires_two_factor",)}),
         (_("History"), {"fields": ("created_at", "updated_at")}),

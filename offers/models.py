@@ -123,6 +123,11 @@ class Organisation(PublicContent, models.Model):
     )
     accepts_spontaneous_applications = models.BooleanField(_("accepts spontaneous applications"), default=False)
     accepts_internship_requests = models.BooleanField(_("accepts internship requests"), default=False)
+    internship_requests_email = models.EmailField(
+        _("internship requests by e-mail to"),
+        blank=True,
+        help_text=_("Candidates are asked to write to this address instead of using the site's form."),
+    )
     applications_email = models.EmailField(
         _("address for applications"),
         blank=True,
@@ -205,6 +210,14 @@ class Organisation(PublicContent, models.Model):
             )
         if self.parent_id and self.parent_id == self.pk:
             raise ValidationError({"parent": _("An organisation cannot be its own parent.")})
+        if self.internship_requests_email and not self.accepts_internship_requests:
+            raise ValidationError(
+                {"internship_requests_email": _("Tick “accepts internship requests” too, or leave this empty.")}
+            )
+
+    @property
+    def takes_internship_requests_by_form(self) -> bool:
+        return self.accepts_internship_requests and not self.internship_requests_email
 
     def presentation_html(self):
         return render_markdown(self.presentation)

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -113,3 +114,22 @@ def test_the_organisation_page_links_to_the_form(client, organisation, url):
     html = client.get(organisation.get_absolute_url()).content.decode()
     assert f'href="{url}"' in html
     assert reverse("applications:spontaneous", args=[organisation.slug]) not in html
+
+
+def test_an_organisation_that_takes_internship_requests_by_e_mail_gives_its_address_and_has_no_form(client):
+    organisation = make_organisation(accepts_internship_requests=True, internship_requests_email="stages@example.org")
+    url = reverse("applications:internship", args=[organisation.slug])
+
+    html = client.get(organisation.get_absolute_url()).content.decode()
+    assert 'Nous acceptons les demandes de stage par e-mail : <a href="mailto:stages@example.org">' in html
+    assert f'href="{url}"' not in html
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"first_name": "Camille"}).status_code == 404
+    assert not Application.objects.exists()
+
+
+def test_an_address_for_internship_requests_needs_them_accepted():
+    organisation = make_organisation(accepts_internship_requests=False, internship_requests_email="stages@example.org")
+    with pytest.raises(ValidationError) as refused:
+        organisation.full_clean()
+    assert "internship_requests_email" in refused.value.message_dict

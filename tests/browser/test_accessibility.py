@@ -45,6 +45,10 @@ class State:
 @pytest.fixture
 def demo(settings, monkeypatch):
     call_command("load_demo", verbosity=0)
+    # Ecolo takes internship requests by e-mail: its youth wing takes both kinds with the site's forms here.
+    youth_wing = Organisation.objects.get(slug="ecoloj")
+    youth_wing.accepts_spontaneous_applications = youth_wing.accepts_internship_requests = True
+    youth_wing.save()
     # The demo's one closed offer takes applications by e-mail; this one had the board's form.
     make_offer(
         organisation=Organisation.objects.get(slug="ecolo"),
@@ -115,7 +119,7 @@ def public_pages(page, tmp_path, mailoutbox, settings):
 
     # The three application forms, empty and sent back with their errors.
     organisation = Organisation.objects.filter(
-        accepts_spontaneous_applications=True, accepts_internship_requests=True
+        accepts_spontaneous_applications=True, accepts_internship_requests=True, internship_requests_email=""
     ).first()
     forms = {
         "apply": f"/offres/{OFFER_WITH_FORM}/postuler/",
@@ -329,7 +333,7 @@ def test_a_keyboard_user_fills_in_and_sends_the_application_form(page, demo):
 
 
 def test_a_keyboard_user_reaches_every_field_of_the_spontaneous_and_internship_forms(page, demo):
-    organisation = Organisation.objects.filter(accepts_internship_requests=True).first()
+    organisation = Organisation.objects.filter(accepts_internship_requests=True, internship_requests_email="").first()
     for url in (
         f"/organisations/{organisation.slug}/candidature-spontanee/",
         f"/organisations/{organisation.slug}/demande-de-stage/",

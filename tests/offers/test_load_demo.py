@@ -125,6 +125,9 @@ def test_ecolo_has_a_careers_page_and_takes_spontaneous_applications_and_interns
     assert "bénévoles" in ecolo.candidate_expectations and "mandataires" in ecolo.candidate_expectations
     assert ecolo.accepts_spontaneous_applications and ecolo.accepts_internship_requests
     assert ecolo.applications_email == "recrutement@ecolo.example.org"
+    # Its careers page asks for internship requests by e-mail, spontaneous applications with a form.
+    assert ecolo.internship_requests_email == "stages@ecolo.example.org"
+    assert not ecolo.takes_internship_requests_by_form
 
 
 def test_ecolo_tells_the_stories_of_seven_members_of_staff():

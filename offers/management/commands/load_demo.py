@@ -80,6 +80,7 @@ ORGANISATIONS = [
         """),
         "accepts_spontaneous_applications": True,
         "accepts_internship_requests": True,
+        "internship_requests_email": "stages@ecolo.example.org",  # its careers page: "Envoyez un mail"
         "applications_email": "recrutement@ecolo.example.org",
     },
     {
