@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, IntegrityError, transaction
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
@@ -108,10 +109,9 @@ def spontaneous(request, slug):
 @submission_endpoint
 @require_http_methods(["GET", "POST"])
 def internship(request, slug):
-    # Not where the organisation asks for requests by e-mail: it would not read them here.
-    organisation = get_object_or_404(
-        Organisation, slug=slug, accepts_internship_requests=True, internship_requests_email=""
-    )
+    organisation = get_object_or_404(Organisation, slug=slug)
+    if not organisation.takes_internship_requests_by_form:  # none at all, or by e-mail: not read here
+        raise Http404("This organisation takes no internship requests with the form.")
     application = Application(kind=Application.Kind.INTERNSHIP, organisation=organisation)
     return application_form(request, InternshipRequestForm, application)
 

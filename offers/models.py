@@ -217,6 +217,7 @@ class Organisation(PublicContent, models.Model):
 
     @property
     def takes_internship_requests_by_form(self) -> bool:
+        """Otherwise the organisation takes none, or only by e-mail (`internship_requests_email`)."""
         return self.accepts_internship_requests and not self.internship_requests_email
 
     def presentation_html(self):
